@@ -1,0 +1,42 @@
+package org.lockmap.serialization;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+final class ByteArraySerializer implements Serializer<byte[]>
+{
+    static final ByteArraySerializer INSTANCE = new ByteArraySerializer();
+    private static final SerializerFingerprint FINGERPRINT = new SerializerFingerprint("lockmap.bytes", 1, VARIABLE_SIZE);
+
+    public SerializerFingerprint fingerprint()
+    {
+        return FINGERPRINT;
+    }
+
+    public int fixedSize()
+    {
+        return VARIABLE_SIZE;
+    }
+
+    public int sizeOf(final byte[] value)
+    {
+        return value.length;
+    }
+
+    public void write(final byte[] value, final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putBytes(offset, value);
+    }
+
+    public byte[] read(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return bytes;
+    }
+
+    public String toString()
+    {
+        return FINGERPRINT.toString();
+    }
+}
