@@ -1,0 +1,89 @@
+package org.lockmap;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * One key held exclusively by the caller, present in the map or not, until {@link #close()}.
+ *
+ * <p>Changes made through the entry ({@link #put}, {@link #remove}, {@link #putValueBytes}) are seen
+ * by the holder at once and by everyone else when the entry is closed: a reader of the map sees the
+ * value from before the critical section or the last one put in it, never one in between.
+ * {@link #close()} publishes the last value put, even when the critical section ended with an
+ * exception (no poisoning).
+ *
+ * <p>Thread-safety: an entry belongs to the thread that locked it; it must be used and closed by that
+ * thread only. Methods other than {@link #close()} throw {@link IllegalStateException} once the entry
+ * is closed or its map is closed. None of its methods blocks.
+ *
+ * @param <K> the key type.
+ * @param <V> the value type.
+ */
+public interface LockedEntry<K, V> extends AutoCloseable
+{
+    /**
+     * @return the key this entry holds.
+     */
+    K key();
+
+    /**
+     * @return the current value as this holder sees it, or null when absent.
+     */
+    V get();
+
+    /**
+     * @return true if the key has a value as this holder sees it.
+     */
+    boolean isPresent();
+
+    /**
+     * Sets the value, published to other readers when the entry is closed.
+     *
+     * @param value the new value, not null.
+     * @return the previous value as this holder saw it, or null.
+     * @throws IllegalArgumentException if the serialized value exceeds the map's size limit.
+     */
+    V put(V value);
+
+    /**
+     * Removes the value, published to other readers when the entry is closed.
+     *
+     * @return the previous value as this holder saw it, or null.
+     */
+    V remove();
+
+    /**
+     * Returns the value, first putting the supplier's value if absent: the load-once idiom.
+     *
+     * @param supplier called at most once, while the key is held, only if the key is absent.
+     * @return the existing or new value.
+     */
+    V getOrPut(Supplier<? extends V> supplier);
+
+    /**
+     * The stored value's bytes, for an Agrona flyweight to wrap: read-only, valid until the next
+     * change through this entry or its close, after which any access throws.
+     *
+     * @return the value bytes, or null when absent.
+     */
+    DirectBuffer valueBytes();
+
+    /**
+     * Writes a new value of {@code length} bytes straight into native memory, with no Java object in
+     * between; published like {@link #put}. The buffer passed to {@code writer} is valid only during the
+     * call. If the writer throws, the entry keeps its previous value.
+     *
+     * @param length the value's size in bytes.
+     * @param writer fills bytes {@code [0, length)} of the buffer it is given.
+     */
+    void putValueBytes(int length, Consumer<? super MutableDirectBuffer> writer);
+
+    /**
+     * Publishes the last change and releases the key. Idempotent; never throws for a closed map.
+     */
+    @Override
+    void close();
+}
