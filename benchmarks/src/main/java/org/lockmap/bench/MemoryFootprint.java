@@ -84,6 +84,7 @@ public final class MemoryFootprint
         }
         final long heapBefore = usedHeapAfterGc();
         final long rssBefore = rssBytes();
+        final long startNs = System.nanoTime();
         final BenchMap map = BenchMap.create(name, entries, false);
         for (int i = 0; i < entries; i++)
         {
@@ -94,6 +95,7 @@ public final class MemoryFootprint
         {
             throw new IllegalStateException(name + " holds " + map.size() + " entries after filling " + entries);
         }
+        final long fillMillis = (System.nanoTime() - startNs) / 1_000_000;
         final long heapAfter = usedHeapAfterGc();
         final long rssAfter = rssBytes();
         final long offHeap = map.offHeapBytes();
@@ -104,9 +106,9 @@ public final class MemoryFootprint
         Reference.reachabilityFence(map);
         map.close();
         return String.format(Locale.ROOT,
-            "FOOTPRINT map=%s entries=%d bytes=%d perEntry=%.1f source=%s heapDelta=%d rssDelta=%d",
+            "FOOTPRINT map=%s entries=%d bytes=%d perEntry=%.1f source=%s heapDelta=%d rssDelta=%d fillMillis=%d",
             name, entries, measured, (double)measured / entries, source.replace(' ', '_'),
-            heapDelta, rssBefore < 0 ? -1 : rssAfter - rssBefore);
+            heapDelta, rssBefore < 0 ? -1 : rssAfter - rssBefore, fillMillis);
     }
 
     private static long usedHeapAfterGc() throws InterruptedException
