@@ -166,6 +166,7 @@ final class MapViews
         private List<byte[]> keys = List.of();
         private int position;
         private T next;
+        private K nextKey;
         private K lastKey;
 
         ViewIterator(final OffHeapLockMap<K, V> map, final boolean needsValue)
@@ -183,21 +184,11 @@ final class MapViews
                 if (position < keys.size())
                 {
                     final K key = map.decodeKey(keys.get(position++));
-                    if (needsValue)
+                    final V value = needsValue ? map.get(key) : null;
+                    if (!needsValue || value != null)
                     {
-                        final V value = map.get(key);
-                        if (value != null)
-                        {
-                            next = element(key, value);
-                        }
-                    }
-                    else
-                    {
-                        next = element(key, null);
-                    }
-                    if (next != null)
-                    {
-                        lastKeyCandidate = key;
+                        next = element(key, value);
+                        nextKey = key;
                     }
                 }
                 else if (nextShard < map.shards().length)
@@ -213,8 +204,6 @@ final class MapViews
             return true;
         }
 
-        private K lastKeyCandidate;
-
         public T next()
         {
             if (!hasNext())
@@ -223,7 +212,7 @@ final class MapViews
             }
             final T result = next;
             next = null;
-            lastKey = lastKeyCandidate;
+            lastKey = nextKey;
             return result;
         }
 
