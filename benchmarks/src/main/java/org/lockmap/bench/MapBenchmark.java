@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code get}: {@code map.get(k)}. CHM returns the stored object; LockMap and Chronicle decode
- *       a new {@code Long} (16 B/op of the API's own, not of the map).</li>
- *   <li>{@code put}: {@code map.put(k, v)} returning the previous value (decoded, so 16 B/op for the
+ *       a new {@code Long} (24 B/op with the default 12-byte object header: the API's
+ *       result, not the map's).</li>
+ *   <li>{@code put}: {@code map.put(k, v)} returning the previous value (decoded, so 24 B/op for the
  *       off-heap maps).</li>
  *   <li>{@code set}: the write without the previous value: {@code LockMap.set}; Chronicle's {@code put}
  *       on a map built with {@code putReturnsNull(true)}; CHM's {@code put} with the result dropped.</li>

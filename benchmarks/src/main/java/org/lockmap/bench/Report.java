@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The short report: runs {@link MapBenchmark} for every map at 1 and 2 threads through the JMH Runner API,
- * with a short configuration (1 fork, warm-up 2 x 1 s, measurement 3 x 1 s, {@code -prof gc}), then the
+ * with a short configuration (1 fork, warm-up 2 x 0.5 s, measurement 3 x 1 s, {@code -prof gc}), then the
  * {@link MemoryFootprint} of each map in its own JVM, and prints two tables.
  *
  * <p>Run it with {@code mvn -q -pl benchmarks -am package -DskipTests -Preport}, or from the uber jar:
@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>System properties (all optional): {@code report.threads=1,2}, {@code report.maps=LockMap,CHM,Chronicle},
  * {@code report.ops=get,put,set,rmw}, {@code report.entries=1000000}, {@code report.warmup=2},
- * {@code report.iterations=3}, {@code report.seconds=1}, {@code report.forks=1},
+ * {@code report.iterations=3}, {@code report.warmupMillis=500}, {@code report.iterationMillis=1000},
+ * {@code report.forks=1},
  * {@code report.footprint=true}, {@code report.verbose=NORMAL} (JMH's SILENT, NORMAL or EXTRA).
  * JMH's JSON results go to {@code target/jmh-report-t<threads>.json} under the working directory.
  *
@@ -73,7 +74,8 @@ public final class Report
         final int entries = Integer.parseInt(prop("report.entries", "1000000").replace("_", ""));
         final int warmup = Integer.parseInt(prop("report.warmup", "2"));
         final int iterations = Integer.parseInt(prop("report.iterations", "3"));
-        final int seconds = Integer.parseInt(prop("report.seconds", "1"));
+        final int warmupMillis = Integer.parseInt(prop("report.warmupMillis", "500"));
+        final int iterationMillis = Integer.parseInt(prop("report.iterationMillis", "1000"));
         final int forks = Integer.parseInt(prop("report.forks", "1"));
         final boolean footprint = Boolean.parseBoolean(prop("report.footprint", "true"));
 
@@ -81,9 +83,10 @@ public final class Report
         forkArgs.addAll(FORK_HEAP);
         System.out.println("LockMap report: launcher JVM java.version=" + System.getProperty("java.version") +
             " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.home") + ")");
+        final String seconds = String.format(Locale.ROOT, "%.1f s", iterationMillis / 1000.0);
         System.out.println("  launcher flags: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
-        System.out.println("  JMH forks: " + forks + " fork, warm-up " + warmup + " x " + seconds + " s, measurement " +
-            iterations + " x " + seconds + " s, threads " + threads + ", " + entries + " entries, -prof gc, flags " +
+        System.out.println("  JMH: " + forks + " fork(s) per benchmark, warm-up " + warmup + " x " + warmupMillis +
+            " ms, measurement " + iterations + " x " + iterationMillis + " ms, threads " + threads + ", " + entries + " entries, -prof gc, flags " +
             forkArgs);
         System.out.println("  cores available: " + Runtime.getRuntime().availableProcessors());
 
@@ -97,9 +100,9 @@ public final class Report
                 .threads(t)
                 .forks(forks)
                 .warmupIterations(warmup)
-                .warmupTime(TimeValue.seconds(seconds))
+                .warmupTime(TimeValue.milliseconds(warmupMillis))
                 .measurementIterations(iterations)
-                .measurementTime(TimeValue.seconds(seconds))
+                .measurementTime(TimeValue.milliseconds(iterationMillis))
                 .timeUnit(TimeUnit.MICROSECONDS)
                 .jvmArgsAppend(forkArgs.toArray(String[]::new))
                 .addProfiler(GCProfiler.class)
@@ -149,10 +152,10 @@ public final class Report
         final List<Integer> threads,
         final List<String> maps,
         final int iterations,
-        final int seconds)
+        final String seconds)
     {
         System.out.println("== Throughput, ops/us (sum over threads; +- is JMH's 99.9% error over " + iterations + " x " +
-            seconds + " s, 1 fork: indicative only) and allocation, B/op (gc.alloc.rate.norm) ==");
+            seconds + ", short run: indicative only) and allocation, B/op (gc.alloc.rate.norm) ==");
         final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-5s %3s", "op", "thr"));
         for (final String map : maps)
         {
@@ -198,8 +201,8 @@ public final class Report
                 set == null || Double.isNaN(set.allocPerOp) ? "n/a" : set.allocPerOp < 1.0 ? "met" :
                     "NOT met (" + bytes(set.allocPerOp) + " B/op)");
         }
-        System.out.println("  (get/put of LockMap and Chronicle return a decoded Long: 16 B/op is the API's result, " +
-            "not the map's; CHM returns the stored object.)");
+        System.out.println("  (get/put of LockMap and Chronicle return a newly decoded Long: 24 B/op, one boxed Long " +
+            "(12-byte header + 8, padded), is the API's result, not the map's; CHM returns the stored object.)");
     }
 
     private static void printFootprint(final Map<String, String> footprints, final int entries)
