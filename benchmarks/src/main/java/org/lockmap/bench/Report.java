@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * {@code report.ops=get,put,set,rmw}, {@code report.entries=1000000}, {@code report.warmup=2},
  * {@code report.iterations=3}, {@code report.warmupMillis=500}, {@code report.iterationMillis=800},
  * {@code report.forks=1},
- * {@code report.footprint=true}, {@code report.verbose=NORMAL} (JMH's SILENT, NORMAL or EXTRA).
+ * {@code report.footprint=true}, {@code report.verbose=NORMAL} (JMH's SILENT, NORMAL or EXTRA),
+ * {@code report.lockWaitSeconds=600} (how long to wait for another JMH run on the machine to end).
  * JMH's JSON results go to {@code target/jmh-report-t<threads>.json} under the working directory.
  *
  * <p>Every JMH fork and footprint JVM gets {@link JvmFlags#all()} whatever flags this launcher had; the
@@ -115,6 +116,7 @@ public final class Report
                 .result(Path.of("target", "jmh-report-t" + t + ".json").toString());
             try
             {
+                awaitJmhLock(Integer.parseInt(prop("report.lockWaitSeconds", "600")));
                 for (final RunResult r : new Runner(options.build()).run())
                 {
                     final String benchmark = r.getParams().getBenchmark();
@@ -147,6 +149,50 @@ public final class Report
             printFootprint(footprints, entries);
         }
         System.out.printf(Locale.ROOT, "%nReport took %.0f s.%n", (System.nanoTime() - start) / 1e9);
+        if (cells.isEmpty())
+        {
+            System.out.println("No benchmark produced a result: see the JMH output above.");
+            System.exit(1);
+        }
+    }
+
+    /**
+     * JMH refuses to start while another JMH run on the machine holds its lock file, so that two runs never
+     * measure each other. On a shared machine wait for it (bounded) instead of failing at once.
+     *
+     * @param seconds how long to wait at most.
+     */
+    private static void awaitJmhLock(final int seconds) throws InterruptedException
+    {
+        final Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        boolean told = false;
+        while (true)
+        {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = channel.tryLock())
+            {
+                if (held != null)
+                {
+                    return;
+                }
+            }
+            catch (final java.io.IOException | java.nio.channels.OverlappingFileLockException e)
+            {
+                return; // Let JMH report whatever is wrong with the lock file.
+            }
+            if (System.nanoTime() > deadline)
+            {
+                return; // JMH will say that another instance is running.
+            }
+            if (!told)
+            {
+                System.out.println("Another JMH run holds " + lock + ": waiting up to " + seconds + " s for it to end...");
+                told = true;
+            }
+            Thread.sleep(1000);
+        }
     }
 
     private static void printThroughput(
