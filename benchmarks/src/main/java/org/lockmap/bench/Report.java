@@ -95,6 +95,7 @@ public final class Report
         System.out.println("  cores available: " + Runtime.getRuntime().availableProcessors());
 
         final Map<String, Cell> cells = new HashMap<>();
+        long waitedNs = 0;
         for (final int t : threads)
         {
             final ChainedOptionsBuilder options = new OptionsBuilder()
@@ -116,7 +117,7 @@ public final class Report
                 .result(Path.of("target", "jmh-report-t" + t + ".json").toString());
             try
             {
-                awaitJmhLock(Integer.parseInt(prop("report.lockWaitSeconds", "600")));
+                waitedNs += awaitJmhLock(Integer.parseInt(prop("report.lockWaitSeconds", "600")));
                 for (final RunResult r : new Runner(options.build()).run())
                 {
                     final String benchmark = r.getParams().getBenchmark();
@@ -148,7 +149,8 @@ public final class Report
         {
             printFootprint(footprints, entries);
         }
-        System.out.printf(Locale.ROOT, "%nReport took %.0f s.%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "%nReport took %.0f s%s.%n", (System.nanoTime() - start - waitedNs) / 1e9,
+            waitedNs > 1e9 ? String.format(Locale.ROOT, ", after %.0f s waiting for another JMH run", waitedNs / 1e9) : "");
         if (cells.isEmpty())
         {
             System.out.println("No benchmark produced a result: see the JMH output above.");
@@ -161,9 +163,11 @@ public final class Report
      * measure each other. On a shared machine wait for it (bounded) instead of failing at once.
      *
      * @param seconds how long to wait at most.
+     * @return nanoseconds waited.
      */
-    private static void awaitJmhLock(final int seconds) throws InterruptedException
+    private static long awaitJmhLock(final int seconds) throws InterruptedException
     {
+        final long begin = System.nanoTime();
         final Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         boolean told = false;
@@ -175,16 +179,16 @@ public final class Report
             {
                 if (held != null)
                 {
-                    return;
+                    return System.nanoTime() - begin;
                 }
             }
             catch (final java.io.IOException | java.nio.channels.OverlappingFileLockException e)
             {
-                return; // Let JMH report whatever is wrong with the lock file.
+                return System.nanoTime() - begin; // Let JMH report whatever is wrong with the lock file.
             }
             if (System.nanoTime() > deadline)
             {
-                return; // JMH will say that another instance is running.
+                return System.nanoTime() - begin; // JMH will say that another instance is running.
             }
             if (!told)
             {
