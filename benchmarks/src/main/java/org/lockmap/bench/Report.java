@@ -90,10 +90,12 @@ public final class Report
         final String seconds = String.format(Locale.ROOT, "%.1f s", iterationMillis / 1000.0);
         System.out.println("  launcher flags: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
         System.out.println("  JMH: " + forks + " fork(s) per benchmark, warm-up " + warmup + " x " + warmupMillis +
-            " ms, measurement " + iterations + " x " + iterationMillis + " ms, threads " + threads + ", " + entries + " entries, -prof gc, flags " +
-            forkArgs);
+            " ms, measurement " + iterations + " x " + iterationMillis + " ms, threads " + threads + ", " + entries +
+            " entries, -prof gc, flags " + forkArgs);
         System.out.println("  cores available: " + Runtime.getRuntime().availableProcessors());
 
+        final Path results = Path.of("target");
+        java.nio.file.Files.createDirectories(results);
         final Map<String, Cell> cells = new HashMap<>();
         long waitedNs = 0;
         for (final int t : threads)
@@ -114,7 +116,7 @@ public final class Report
                 .shouldFailOnError(false)
                 .verbosity(VerboseMode.valueOf(prop("report.verbose", "NORMAL")))
                 .resultFormat(ResultFormatType.JSON)
-                .result(Path.of("target", "jmh-report-t" + t + ".json").toString());
+                .result(results.resolve("jmh-report-t" + t + ".json").toString());
             try
             {
                 waitedNs += awaitJmhLock(Integer.parseInt(prop("report.lockWaitSeconds", "600")));
