@@ -1,12 +1,961 @@
 package org.lockmap.internal;
 
+import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.lockmap.BatchLock;
 import org.lockmap.LockMap;
+import org.lockmap.LockedEntry;
+import org.lockmap.serialization.Serializer;
 
-/** Placeholder while the implementation lands. */
-public abstract class OffHeapLockMap<K, V> implements LockMap<K, V>
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The {@link LockMap} over {@link Shard}s in anonymous native memory.
+ *
+ * <p>Every operation serializes its key (and value) into the thread's {@link Scratch} first, so no user
+ * code runs under a shard lock, then takes the shard lock for a bounded piece of work. A write on a key
+ * that nobody holds or waits for is done under the shard lock alone; a write on a held key registers as
+ * a waiter, waits on the key's futex word outside the shard lock, then applies its change and releases
+ * the key. Reads copy the committed bytes out under the shard lock and decode them after.
+ *
+ * @param <K> the key type.
+ * @param <V> the value type.
+ */
+public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements LockMap<K, V>
 {
+    private static final int OP_PUT = 0;
+    private static final int OP_PUT_IF_ABSENT = 1;
+    private static final int OP_REPLACE = 2;
+    private static final int OP_REPLACE_IF_EQUAL = 3;
+    private static final int OP_REMOVE = 4;
+    private static final int OP_REMOVE_IF_EQUAL = 5;
+    private static final int WAS_PRESENT = 1;
+    private static final int CHANGED = 2;
+    private static final long FIRST_CHUNK_LIMIT = 256L << 20;
+
+    private final MapConfig<K, V> config;
+    private final Serializer<K> keySerializer;
+    private final Serializer<V> valueSerializer;
+    private final EntryLayout layout;
+    private final Shard[] shards;
+    private final int shardMask;
+    private final ParkingLot lot = new ParkingLot();
+    private volatile boolean closed;
+
+    /**
+     * @param config the builder's choices.
+     * @param <K>    the key type.
+     * @param <V>    the value type.
+     * @return a new map.
+     */
     public static <K, V> LockMap<K, V> create(final MapConfig<K, V> config)
     {
-        throw new UnsupportedOperationException("not yet");
+        NativeAccess.ensureAvailable();
+        return new OffHeapLockMap<>(config, 0);
+    }
+
+    /**
+     * @param config      the builder's choices.
+     * @param policyWords int words per entry reserved for an eviction policy.
+     */
+    public OffHeapLockMap(final MapConfig<K, V> config, final int policyWords)
+    {
+        NativeAccess.ensureAvailable();
+        this.config = config;
+        this.keySerializer = config.keySerializer();
+        this.valueSerializer = config.valueSerializer();
+        this.layout = new EntryLayout(keySerializer, valueSerializer, policyWords);
+        final int shardCount = config.shards();
+        final long perShard = Math.max(1, config.expectedEntries() / shardCount);
+        final int capacity = tableCapacity(perShard);
+        final int keySize = layout.fixedKeySize >= 0 ? layout.fixedKeySize : config.averageKeySize();
+        final long entryBytes = layout.entrySize(keySize) +
+            (layout.fixedValueSize >= 0 ? 0 : EntryLayout.align8(config.averageValueSize()));
+        final long chunk = Math.min(FIRST_CHUNK_LIMIT,
+            ShardLayout.HEADER_SIZE + capacity * (long)Long.BYTES + perShard * entryBytes);
+        this.shards = new Shard[shardCount];
+        this.shardMask = shardCount - 1;
+        try
+        {
+            for (int i = 0; i < shardCount; i++)
+            {
+                shards[i] = new Shard(i, layout, lot, chunk, capacity);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            for (final Shard shard : shards)
+            {
+                if (shard != null)
+                {
+                    shard.releaseMemory();
+                }
+            }
+            throw ex;
+        }
+    }
+
+    private static int tableCapacity(final long entries)
+    {
+        final long wanted = Math.max(16, entries * 4 / 3 + 1);
+        return (int)Math.min(1 << 27, Long.highestOneBit(wanted - 1) << 1);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public V get(final Object key)
+    {
+        final Scratch scratch = keyScratch(key);
+        return read(scratch, null, false);
+    }
+
+    @Override
+    public V getUsing(final K key, final V reuse)
+    {
+        final Scratch scratch = keyScratch(key);
+        return read(scratch, reuse, true);
+    }
+
+    @Override
+    public boolean containsKey(final Object key)
+    {
+        final Scratch scratch = keyScratch(key);
+        final Shard shard = shardFor(scratch.keyHash);
+        shard.lockOpen();
+        try
+        {
+            final int ref = shard.find(scratch.key, scratch.keyLength, scratch.keyHash);
+            return ref != 0 && shard.isPresent(shard.address(ref));
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
+    private V read(final Scratch scratch, final V reuse, final boolean useReuse)
+    {
+        final Shard shard = shardFor(scratch.keyHash);
+        final int length;
+        shard.lockOpen();
+        try
+        {
+            final int ref = shard.find(scratch.key, scratch.keyLength, scratch.keyHash);
+            if (ref == 0)
+            {
+                return null;
+            }
+            final long entry = shard.address(ref);
+            if (!shard.isPresent(entry))
+            {
+                return null;
+            }
+            length = shard.copyCommitted(entry, scratch.out);
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        return decodeValue(scratch.out, length, reuse, useReuse);
+    }
+
+    @Override
+    public int size()
+    {
+        return (int)Math.min(Integer.MAX_VALUE, sizeLong());
+    }
+
+    @Override
+    public long sizeLong()
+    {
+        long size = 0;
+        for (final Shard shard : shards)
+        {
+            shard.lockOpen();
+            try
+            {
+                size += shard.size();
+            }
+            finally
+            {
+                shard.unlock();
+            }
+        }
+        return size;
+    }
+
+    @Override
+    public boolean isEmpty()
+    {
+        return sizeLong() == 0;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public V put(final K key, final V value)
+    {
+        final Scratch scratch = keyValueScratch(key, value);
+        return previous(scratch, update(scratch, OP_PUT, true));
+    }
+
+    @Override
+    public void set(final K key, final V value)
+    {
+        update(keyValueScratch(key, value), OP_PUT, false);
+    }
+
+    @Override
+    public V putIfAbsent(final K key, final V value)
+    {
+        final Scratch scratch = keyValueScratch(key, value);
+        return previous(scratch, update(scratch, OP_PUT_IF_ABSENT, true));
+    }
+
+    @Override
+    public V replace(final K key, final V value)
+    {
+        final Scratch scratch = keyValueScratch(key, value);
+        return previous(scratch, update(scratch, OP_REPLACE, true));
+    }
+
+    @Override
+    public boolean replace(final K key, final V oldValue, final V newValue)
+    {
+        final Scratch scratch = keyValueScratch(key, newValue);
+        scratch.expectedLength = serializeValue(Objects.requireNonNull(oldValue, "oldValue"), scratch.expected);
+        return (update(scratch, OP_REPLACE_IF_EQUAL, false) & CHANGED) != 0;
+    }
+
+    @Override
+    public V remove(final Object key)
+    {
+        final Scratch scratch = keyScratch(key);
+        return previous(scratch, update(scratch, OP_REMOVE, true));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean remove(final Object key, final Object value)
+    {
+        if (value == null)
+        {
+            return false;
+        }
+        final Scratch scratch = keyScratch(key);
+        scratch.expectedLength = serializeValue((V)value, scratch.expected);
+        return (update(scratch, OP_REMOVE_IF_EQUAL, false) & CHANGED) != 0;
+    }
+
+    @Override
+    public boolean delete(final K key)
+    {
+        return (update(keyScratch(key), OP_REMOVE, false) & WAS_PRESENT) != 0;
+    }
+
+    @Override
+    public void clear()
+    {
+        for (final Shard shard : shards)
+        {
+            for (final byte[] keyBytes : presentKeys(shard))
+            {
+                final Scratch scratch = Scratch.get();
+                scratch.setKeyBytes(keyBytes, keyBytes.length);
+                update(scratch, OP_REMOVE, false);
+            }
+        }
+    }
+
+    @Override
+    public V computeIfAbsent(final K key, final Function<? super K, ? extends V> function)
+    {
+        Objects.requireNonNull(function, "function");
+        final V existing = get(key);
+        if (existing != null)
+        {
+            return existing;
+        }
+        try (LockedEntry<K, V> entry = lock(key))
+        {
+            final V current = entry.get();
+            if (current != null)
+            {
+                return current;
+            }
+            final V value = function.apply(key);
+            if (value != null)
+            {
+                entry.put(value);
+            }
+            return value;
+        }
+    }
+
+    @Override
+    public V computeIfPresent(final K key, final BiFunction<? super K, ? super V, ? extends V> function)
+    {
+        Objects.requireNonNull(function, "function");
+        if (!containsKey(key))
+        {
+            return null;
+        }
+        try (LockedEntry<K, V> entry = lock(key))
+        {
+            final V current = entry.get();
+            return current == null ? null : store(entry, function.apply(key, current));
+        }
+    }
+
+    @Override
+    public V compute(final K key, final BiFunction<? super K, ? super V, ? extends V> function)
+    {
+        Objects.requireNonNull(function, "function");
+        try (LockedEntry<K, V> entry = lock(key))
+        {
+            return store(entry, function.apply(key, entry.get()));
+        }
+    }
+
+    @Override
+    public V merge(final K key, final V value, final BiFunction<? super V, ? super V, ? extends V> function)
+    {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(function, "function");
+        try (LockedEntry<K, V> entry = lock(key))
+        {
+            final V current = entry.get();
+            return store(entry, current == null ? value : function.apply(current, value));
+        }
+    }
+
+    private V store(final LockedEntry<K, V> entry, final V value)
+    {
+        if (value == null)
+        {
+            if (entry.isPresent())
+            {
+                entry.remove();
+            }
+        }
+        else
+        {
+            entry.put(value);
+        }
+        return value;
+    }
+
+    private V previous(final Scratch scratch, final int result)
+    {
+        return (result & WAS_PRESENT) != 0 ? decodeValue(scratch.out, scratch.outLength, null, false) : null;
+    }
+
+    /**
+     * Applies a write to the key in {@code scratch}: under the shard lock alone when nobody holds or
+     * waits for the key, otherwise after waiting for the key.
+     */
+    private int update(final Scratch scratch, final int op, final boolean wantPrevious)
+    {
+        final long hash = scratch.keyHash;
+        final Shard shard = shardFor(hash);
+        final int ref;
+        final long entry;
+        shard.lockOpen();
+        try
+        {
+            final int found = shard.find(scratch.key, scratch.keyLength, hash);
+            if (found == 0)
+            {
+                return op == OP_PUT || op == OP_PUT_IF_ABSENT ? insertWithValue(shard, scratch) : 0;
+            }
+            ref = found;
+            entry = shard.address(ref);
+            if (shard.isKeyIdle(entry))
+            {
+                final int result = apply(shard, entry, op, scratch, wantPrevious);
+                shard.removeIfUnused(ref, hash);
+                return result;
+            }
+            if (shard.isHeldByCurrentThread(entry))
+            {
+                throw heldByCaller();
+            }
+            shard.addWaiter(entry, 1);
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        final Futex.Outcome outcome = Futex.lock(new KeyLockWord(entry), lot, shard.waitKey(ref), Long.MAX_VALUE, false);
+        boolean releaseMemory = false;
+        boolean wake = false;
+        shard.lockAny();
+        try
+        {
+            releaseMemory = shard.addWaiter(entry, -1);
+            if (outcome != Futex.Outcome.ACQUIRED || shard.isClosed())
+            {
+                if (outcome == Futex.Outcome.ACQUIRED)
+                {
+                    shard.releaseKey(entry);
+                }
+                throw closedException();
+            }
+            try
+            {
+                return apply(shard, entry, op, scratch, wantPrevious);
+            }
+            finally
+            {
+                wake = shard.releaseKey(entry);
+                shard.removeIfUnused(ref, hash);
+            }
+        }
+        finally
+        {
+            shard.unlock();
+            if (releaseMemory)
+            {
+                shard.releaseMemory();
+            }
+            if (wake)
+            {
+                lot.wakeOne(shard.waitKey(ref));
+            }
+        }
+    }
+
+    private static int insertWithValue(final Shard shard, final Scratch scratch)
+    {
+        final int ref = shard.insert(scratch.key, scratch.keyLength, scratch.keyHash);
+        try
+        {
+            shard.commit(shard.address(ref), scratch.value, scratch.valueLength);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            shard.remove(ref, scratch.keyHash);
+            throw ex;
+        }
+        return CHANGED;
+    }
+
+    private static int apply(final Shard shard, final long entry, final int op, final Scratch scratch, final boolean wantPrevious)
+    {
+        final boolean present = shard.isPresent(entry);
+        if (present && wantPrevious)
+        {
+            scratch.outLength = shard.copyCommitted(entry, scratch.out);
+        }
+        final int result = present ? WAS_PRESENT : 0;
+        final boolean change = switch (op)
+        {
+            case OP_PUT -> true;
+            case OP_PUT_IF_ABSENT -> !present;
+            case OP_REPLACE, OP_REMOVE -> present;
+            case OP_REPLACE_IF_EQUAL, OP_REMOVE_IF_EQUAL -> present && shard.committedLength(entry) == scratch.expectedLength &&
+                Scratch.equalsNative(shard.committedAddress(entry), scratch.expected, scratch.expectedLength);
+            default -> throw new IllegalArgumentException("op " + op);
+        };
+        if (!change)
+        {
+            return result;
+        }
+        if (op == OP_REMOVE || op == OP_REMOVE_IF_EQUAL)
+        {
+            shard.clearValue(entry);
+        }
+        else
+        {
+            shard.commit(entry, scratch.value, scratch.valueLength);
+        }
+        return result | CHANGED;
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    @Override
+    public LockedEntry<K, V> lock(final K key)
+    {
+        try
+        {
+            return acquire(key, keyScratch(key), Long.MAX_VALUE, false, false);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError("an uninterruptible wait was interrupted", ex);
+        }
+    }
+
+    @Override
+    public LockedEntry<K, V> lockInterruptibly(final K key) throws InterruptedException
+    {
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        return acquire(key, keyScratch(key), Long.MAX_VALUE, true, false);
+    }
+
+    @Override
+    public LockedEntry<K, V> tryLock(final K key)
+    {
+        try
+        {
+            return acquire(key, keyScratch(key), 0, false, true);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError("tryLock does not wait", ex);
+        }
+    }
+
+    @Override
+    public LockedEntry<K, V> tryLock(final K key, final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        final long nanos = unit.toNanos(timeout);
+        return acquire(key, keyScratch(key), deadline(nanos), true, nanos <= 0);
+    }
+
+    private static long deadline(final long nanos)
+    {
+        final long deadline = System.nanoTime() + Math.max(0, nanos);
+        return deadline == Long.MAX_VALUE ? deadline - 1 : deadline;
+    }
+
+    /**
+     * Takes the key in {@code scratch}: at once when free (creating a placeholder when absent), else by
+     * waiting on its futex word outside the shard lock.
+     *
+     * @return the held entry, or null if {@code tryOnly} and held, or on timeout.
+     */
+    HeldEntry<K, V> acquire(
+        final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
+        throws InterruptedException
+    {
+        final long hash = scratch.keyHash;
+        final Shard shard = shardFor(hash);
+        final int ref;
+        final long entry;
+        shard.lockOpen();
+        try
+        {
+            final int found = shard.find(scratch.key, scratch.keyLength, hash);
+            if (found == 0)
+            {
+                final int created = shard.insert(scratch.key, scratch.keyLength, hash);
+                shard.tryAcquireKey(shard.address(created));
+                shard.pin();
+                return new HeldEntry<>(this, shard, created, hash, key);
+            }
+            ref = found;
+            entry = shard.address(ref);
+            if (shard.tryAcquireKey(entry))
+            {
+                shard.pin();
+                return new HeldEntry<>(this, shard, ref, hash, key);
+            }
+            if (shard.isHeldByCurrentThread(entry))
+            {
+                throw heldByCaller();
+            }
+            if (tryOnly)
+            {
+                return null;
+            }
+            shard.addWaiter(entry, 1);
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        final Futex.Outcome outcome = Futex.lock(new KeyLockWord(entry), lot, shard.waitKey(ref), deadline, interruptible);
+        boolean releaseMemory = false;
+        shard.lockAny();
+        try
+        {
+            releaseMemory = shard.addWaiter(entry, -1);
+            if (outcome == Futex.Outcome.ACQUIRED && !shard.isClosed())
+            {
+                shard.setOwner(entry);
+                shard.pin();
+                return new HeldEntry<>(this, shard, ref, hash, key);
+            }
+            if (outcome == Futex.Outcome.ACQUIRED)
+            {
+                shard.releaseKey(entry);
+            }
+            else if (!shard.isClosed())
+            {
+                shard.removeIfUnused(ref, hash);
+            }
+        }
+        finally
+        {
+            shard.unlock();
+            if (releaseMemory)
+            {
+                shard.releaseMemory();
+            }
+        }
+        return switch (outcome)
+        {
+            case TIMED_OUT -> null;
+            case INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a LockMap key");
+            default -> throw closedException();
+        };
+    }
+
+    /**
+     * Commits a held entry's last change and frees its key.
+     *
+     * @param held the entry.
+     */
+    void release(final HeldEntry<K, V> held)
+    {
+        final Shard shard = held.shard();
+        if (!shard.lockAny())
+        {
+            return;
+        }
+        boolean wake = false;
+        boolean releaseMemory;
+        try
+        {
+            if (!shard.isClosed())
+            {
+                try
+                {
+                    held.commit();
+                }
+                finally
+                {
+                    wake = shard.releaseKey(held.entryAddress());
+                    shard.removeIfUnused(held.ref(), held.hash());
+                }
+            }
+        }
+        finally
+        {
+            releaseMemory = shard.unpin();
+            shard.unlock();
+        }
+        if (releaseMemory)
+        {
+            shard.releaseMemory();
+        }
+        if (wake)
+        {
+            lot.wakeOne(shard.waitKey(held.ref()));
+        }
+    }
+
+    @Override
+    public BatchLock<K, V> lockAll(final Collection<? extends K> keys)
+    {
+        try
+        {
+            return lockAll(keys, Long.MAX_VALUE, false);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError("an uninterruptible wait was interrupted", ex);
+        }
+    }
+
+    @Override
+    public BatchLock<K, V> tryLockAll(final Collection<? extends K> keys, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        return lockAll(keys, deadline(unit.toNanos(timeout)), true);
+    }
+
+    private BatchLock<K, V> lockAll(final Collection<? extends K> keys, final long deadline, final boolean timed)
+        throws InterruptedException
+    {
+        final List<BatchKey<K>> ordered = BatchKey.order(keys, this);
+        final List<HeldEntry<K, V>> held = new ArrayList<>(ordered.size());
+        boolean complete = false;
+        try
+        {
+            for (final BatchKey<K> batchKey : ordered)
+            {
+                final Scratch scratch = Scratch.get();
+                scratch.setKeyBytes(batchKey.bytes(), batchKey.bytes().length);
+                final HeldEntry<K, V> entry = acquire(batchKey.key(), scratch, deadline, timed, false);
+                if (entry == null)
+                {
+                    return null;
+                }
+                held.add(entry);
+            }
+            complete = true;
+            return new HeldBatch<>(this, ordered, held);
+        }
+        finally
+        {
+            if (!complete)
+            {
+                for (int i = held.size() - 1; i >= 0; i--)
+                {
+                    held.get(i).close();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- views
+
+    @Override
+    public Set<Entry<K, V>> entrySet()
+    {
+        return new MapViews.EntrySetView<>(this);
+    }
+
+    @Override
+    public Set<K> keySet()
+    {
+        return new MapViews.KeySetView<>(this);
+    }
+
+    @Override
+    public Collection<V> values()
+    {
+        return new MapViews.ValuesView<>(this);
+    }
+
+    /**
+     * The keys with a value in one shard, copied under its lock.
+     *
+     * @param shard the shard.
+     * @return the keys' bytes.
+     */
+    List<byte[]> presentKeys(final Shard shard)
+    {
+        final List<byte[]> keys = new ArrayList<>();
+        shard.lockOpen();
+        try
+        {
+            final int capacity = shard.capacity();
+            for (int slot = 0; slot < capacity; slot++)
+            {
+                final int ref = shard.refAt(slot);
+                if (ref != 0)
+                {
+                    final long entry = shard.address(ref);
+                    if (shard.isPresent(entry))
+                    {
+                        final byte[] bytes = new byte[shard.keyLength(entry)];
+                        UnsafeApi.copyMemory(
+                            null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, bytes.length);
+                        keys.add(bytes);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        return keys;
+    }
+
+    Shard[] shards()
+    {
+        return shards;
+    }
+
+    // ---------------------------------------------------------------- lifecycle and helpers
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final Shard shard : shards)
+        {
+            boolean releaseMemory = false;
+            if (shard.lockAny())
+            {
+                try
+                {
+                    releaseMemory = shard.close();
+                }
+                finally
+                {
+                    shard.unlock();
+                }
+            }
+            if (releaseMemory)
+            {
+                shard.releaseMemory();
+            }
+        }
+        lot.close();
+    }
+
+    @Override
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public long nativeMemoryBytes()
+    {
+        long bytes = 0;
+        for (final Shard shard : shards)
+        {
+            bytes += shard.reservedBytes();
+        }
+        return bytes;
+    }
+
+    @Override
+    public Serializer<K> keySerializer()
+    {
+        return keySerializer;
+    }
+
+    @Override
+    public Serializer<V> valueSerializer()
+    {
+        return valueSerializer;
+    }
+
+    void checkOpen()
+    {
+        if (closed)
+        {
+            throw closedException();
+        }
+    }
+
+    static IllegalStateException closedException()
+    {
+        return new IllegalStateException("the LockMap is closed");
+    }
+
+    private static IllegalStateException heldByCaller()
+    {
+        return new IllegalStateException(
+            "the calling thread already holds this key: use its LockedEntry, or close it first");
+    }
+
+    Shard shardFor(final long hash)
+    {
+        return shards[(int)(hash >>> 40) & shardMask];
+    }
+
+    @SuppressWarnings("unchecked")
+    Scratch keyScratch(final Object key)
+    {
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        final Scratch scratch = Scratch.get();
+        scratch.setKey(keySerializer, (K)key, config.maxKeySize());
+        return scratch;
+    }
+
+    private Scratch keyValueScratch(final K key, final V value)
+    {
+        Objects.requireNonNull(value, "value");
+        final Scratch scratch = keyScratch(key);
+        scratch.valueLength = serializeValue(value, scratch.value);
+        return scratch;
+    }
+
+    int serializeValue(final V value, final UnsafeBuffer buffer)
+    {
+        final int length = Scratch.serialize(valueSerializer, value, buffer, config.maxValueSize(), "value", "maxValueSize");
+        if (valueSerializer.fixedSize() >= 0 && length != valueSerializer.fixedSize())
+        {
+            throw new IllegalStateException(valueSerializer.fingerprint() + " declares a fixed size of " +
+                valueSerializer.fixedSize() + " bytes but sizeOf returned " + length);
+        }
+        return length;
+    }
+
+    void checkValueLength(final int length)
+    {
+        if (length < 0 || length > config.maxValueSize())
+        {
+            throw new IllegalArgumentException("a value of " + length + " bytes exceeds the map's maxValueSize of " +
+                config.maxValueSize() + " bytes; raise it with LockMapBuilder.maxValueSize(int)");
+        }
+        if (valueSerializer.fixedSize() >= 0 && length != valueSerializer.fixedSize())
+        {
+            throw new IllegalArgumentException("values of " + valueSerializer.fingerprint() + " are " +
+                valueSerializer.fixedSize() + " bytes, not " + length);
+        }
+    }
+
+    V decodeValue(final DirectBuffer buffer, final int length, final V reuse, final boolean useReuse)
+    {
+        return useReuse ? valueSerializer.read(buffer, 0, length, reuse) : valueSerializer.read(buffer, 0, length);
+    }
+
+    K decodeKey(final byte[] bytes)
+    {
+        return keySerializer.read(new UnsafeBuffer(bytes), 0, bytes.length);
+    }
+
+    int allocateBlock(final Shard shard, final int length)
+    {
+        shard.lockOpen();
+        try
+        {
+            return shard.allocateBlock(length);
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
+    void freeBlock(final Shard shard, final int ref, final int length)
+    {
+        if (shard.lockAny())
+        {
+            try
+            {
+                if (!shard.isClosed())
+                {
+                    shard.freeBlock(ref, length);
+                }
+            }
+            finally
+            {
+                shard.unlock();
+            }
+        }
+    }
+
+    byte[] keyBytes(final K key)
+    {
+        final Scratch scratch = keyScratch(key);
+        return Arrays.copyOf(scratch.key.byteArray(), scratch.keyLength);
     }
 }

@@ -1,0 +1,116 @@
+package org.lockmap.internal;
+
+import org.lockmap.serialization.Serializer;
+
+/**
+ * The layout of one entry, a block in a shard's address space; one instance per map, because the
+ * optional fields depend on whether keys and values have a fixed size.
+ *
+ * <pre>
+ *   0                   4                   8                                  16
+ *   +-------------------+-------------------+----------------------------------+
+ *   | lock word (futex) | waiter count      | owner thread id (0 when free)    |
+ *   +-------------------+-------------------+----------------------------------+
+ *  16 | owner pid         | flags             | [key length]   [value length]  |
+ *   +-------------------+-------------------+-----------------------------------
+ *     | [value ref]       | [policy words ...]                                   |
+ *   +---------------------------------------------------------------------------
+ *     | key bytes, from an 8-byte boundary                                       |
+ *   +---------------------------------------------------------------------------
+ *     | fixed-size values only: value slot A | value slot B (8-byte aligned)    |
+ *   +---------------------------------------------------------------------------
+ * </pre>
+ *
+ * Fields in brackets exist only when needed: key length for variable-size keys; value length and value
+ * ref (the committed value's block) for variable-size values; policy words for an eviction policy (the
+ * LRU list's previous and next refs). A fixed-size value lives in the entry itself, in one of two slots:
+ * {@link #FLAG_SLOT_B} says which one is committed; a holder writes the other one and close flips the
+ * flag, so a reader never sees a half-written value and a crash never tears the committed one.
+ *
+ * <p>The lock word, waiter count and owner are the key's lock ({@link Futex}); the waiter count keeps the
+ * entry alive while threads wait on its lock word.
+ */
+public final class EntryLayout
+{
+    /** int: the key lock's futex word: 0 free, 1 held, 2 held with waiters. */
+    public static final int LOCK_WORD = 0;
+    /** int: threads registered to wait for this key; changed under the shard lock. */
+    public static final int WAITERS = 4;
+    /** long: the holder's thread id, 0 when free. */
+    public static final int OWNER_THREAD = 8;
+    /** int: the holder's process id. */
+    public static final int OWNER_PID = 16;
+    /** int: {@link #FLAG_PRESENT}, {@link #FLAG_SLOT_B}. */
+    public static final int FLAGS = 20;
+    /** The entry has a committed value. */
+    public static final int FLAG_PRESENT = 1;
+    /** The committed fixed-size value is in slot B. */
+    public static final int FLAG_SLOT_B = 2;
+
+    private static final int COMMON_HEADER = 24;
+
+    /** Offset of the int key length, or -1 for fixed-size keys. */
+    public final int keyLengthOffset;
+    /** Offset of the int committed value length, or -1 for fixed-size values. */
+    public final int valueLengthOffset;
+    /** Offset of the int committed value ref, or -1 for fixed-size values. */
+    public final int valueRefOffset;
+    /** Offset of the first int policy word, or -1 if there are none. */
+    public final int policyOffset;
+    /** Offset of the key bytes. */
+    public final int keyOffset;
+    /** The fixed key size, or -1. */
+    public final int fixedKeySize;
+    /** The fixed value size, or -1. */
+    public final int fixedValueSize;
+    /** The distance between value slots A and B (fixed-size values). */
+    public final int valueSlotStride;
+
+    /**
+     * @param keySerializer   decides whether keys have a fixed size.
+     * @param valueSerializer decides whether values have a fixed size.
+     * @param policyWords     int words reserved for an eviction policy.
+     */
+    public EntryLayout(final Serializer<?> keySerializer, final Serializer<?> valueSerializer, final int policyWords)
+    {
+        fixedKeySize = keySerializer.fixedSize();
+        fixedValueSize = valueSerializer.fixedSize();
+        int offset = COMMON_HEADER;
+        keyLengthOffset = fixedKeySize < 0 ? offset : -1;
+        offset += fixedKeySize < 0 ? Integer.BYTES : 0;
+        valueLengthOffset = fixedValueSize < 0 ? offset : -1;
+        valueRefOffset = fixedValueSize < 0 ? offset + Integer.BYTES : -1;
+        offset += fixedValueSize < 0 ? 2 * Integer.BYTES : 0;
+        policyOffset = policyWords > 0 ? offset : -1;
+        offset += policyWords * Integer.BYTES;
+        keyOffset = align8(offset);
+        valueSlotStride = fixedValueSize < 0 ? 0 : align8(fixedValueSize);
+    }
+
+    /**
+     * @param keyLength the key's size in bytes.
+     * @return where value slot A starts (fixed-size values).
+     */
+    public int valueSlotOffset(final int keyLength)
+    {
+        return keyOffset + align8(keyLength);
+    }
+
+    /**
+     * @param keyLength the key's size in bytes.
+     * @return the entry's block size in bytes.
+     */
+    public int entrySize(final int keyLength)
+    {
+        return valueSlotOffset(keyLength) + 2 * valueSlotStride;
+    }
+
+    /**
+     * @param value a size.
+     * @return the size rounded up to a multiple of 8.
+     */
+    public static int align8(final int value)
+    {
+        return (value + 7) & ~7;
+    }
+}

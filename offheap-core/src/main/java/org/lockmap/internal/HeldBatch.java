@@ -1,0 +1,89 @@
+package org.lockmap.internal;
+
+import org.lockmap.BatchLock;
+import org.lockmap.LockedEntry;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The keys of one {@code lockAll}, held in lock order and released in reverse.
+ *
+ * @param <K> the key type.
+ * @param <V> the value type.
+ */
+final class HeldBatch<K, V> implements BatchLock<K, V>
+{
+    private final OffHeapLockMap<K, V> map;
+    private final List<BatchKey<K>> keys;
+    private final List<HeldEntry<K, V>> entries;
+    private boolean closed;
+
+    HeldBatch(final OffHeapLockMap<K, V> map, final List<BatchKey<K>> keys, final List<HeldEntry<K, V>> entries)
+    {
+        this.map = map;
+        this.keys = keys;
+        this.entries = entries;
+    }
+
+    public LockedEntry<K, V> get(final K key)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("this BatchLock is closed");
+        }
+        final byte[] bytes = map.keyBytes(key);
+        for (int i = 0; i < keys.size(); i++)
+        {
+            if (Arrays.equals(keys.get(i).bytes(), bytes))
+            {
+                return entries.get(i);
+            }
+        }
+        throw new IllegalArgumentException("the key " + key + " is not in this BatchLock");
+    }
+
+    public int size()
+    {
+        return entries.size();
+    }
+
+    public Iterator<LockedEntry<K, V>> iterator()
+    {
+        return Collections.<LockedEntry<K, V>>unmodifiableList(entries).iterator();
+    }
+
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        for (int i = entries.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                entries.get(i).close();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (failure == null)
+                {
+                    failure = ex;
+                }
+                else
+                {
+                    failure.addSuppressed(ex);
+                }
+            }
+        }
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package org.lockmap.internal;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.lockmap.LockedEntry;
+import org.lockmap.serialization.Serializer;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A held key. Its changes are pending until {@link #close()}: a fixed-size value is written into the
+ * entry's spare slot, a variable-size one into a block of its own; close commits the last change
+ * under the shard lock and frees the key. The entry's memory stays valid while it is held (the shard is
+ * pinned), so the holder reads and writes it without the shard lock.
+ *
+ * @param <K> the key type.
+ * @param <V> the value type.
+ */
+final class HeldEntry<K, V> implements LockedEntry<K, V>
+{
+    private static final byte[] EMPTY = new byte[0];
+    private static final int NONE = 0;
+    private static final int PUT = 1;
+    private static final int REMOVE = 2;
+
+    private final OffHeapLockMap<K, V> map;
+    private final Shard shard;
+    private final int ref;
+    private final long entry;
+    private final long hash;
+    private final K key;
+    private final boolean fixedValues;
+    private int pending = NONE;
+    private int pendingRef;
+    private int pendingLength;
+    private boolean closed;
+    private UnsafeBuffer flyweight;
+
+    HeldEntry(final OffHeapLockMap<K, V> map, final Shard shard, final int ref, final long hash, final K key)
+    {
+        this.map = map;
+        this.shard = shard;
+        this.ref = ref;
+        this.entry = shard.address(ref);
+        this.hash = hash;
+        this.key = key;
+        this.fixedValues = map.valueSerializer().fixedSize() >= 0;
+    }
+
+    Shard shard()
+    {
+        return shard;
+    }
+
+    int ref()
+    {
+        return ref;
+    }
+
+    long hash()
+    {
+        return hash;
+    }
+
+    long entryAddress()
+    {
+        return entry;
+    }
+
+    public K key()
+    {
+        return key;
+    }
+
+    public V get()
+    {
+        checkUsable();
+        final long address = valueAddress();
+        if (address == 0)
+        {
+            return null;
+        }
+        final UnsafeBuffer view = Scratch.get().view;
+        view.wrap(address, valueLength());
+        try
+        {
+            return map.decodeValue(view, view.capacity(), null, false);
+        }
+        finally
+        {
+            view.wrap(EMPTY);
+        }
+    }
+
+    public boolean isPresent()
+    {
+        checkUsable();
+        return valueAddress() != 0;
+    }
+
+    public V put(final V value)
+    {
+        Objects.requireNonNull(value, "value");
+        final V previous = get();
+        final Scratch scratch = Scratch.get();
+        final int length = map.serializeValue(value, scratch.value);
+        writePending(length, null, scratch.value);
+        return previous;
+    }
+
+    public V remove()
+    {
+        final V previous = get();
+        dropPendingBlock();
+        pending = REMOVE;
+        invalidateFlyweight();
+        return previous;
+    }
+
+    public V getOrPut(final Supplier<? extends V> supplier)
+    {
+        final V existing = get();
+        if (existing != null)
+        {
+            return existing;
+        }
+        final V value = Objects.requireNonNull(supplier.get(), "the supplier returned null");
+        put(value);
+        return value;
+    }
+
+    public DirectBuffer valueBytes()
+    {
+        checkUsable();
+        final long address = valueAddress();
+        if (address == 0)
+        {
+            return null;
+        }
+        if (flyweight == null)
+        {
+            flyweight = new UnsafeBuffer(EMPTY);
+        }
+        flyweight.wrap(address, valueLength());
+        return flyweight;
+    }
+
+    public void putValueBytes(final int length, final Consumer<? super MutableDirectBuffer> writer)
+    {
+        Objects.requireNonNull(writer, "writer");
+        map.checkValueLength(length);
+        writePending(length, writer, null);
+    }
+
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        invalidateFlyweight();
+        map.release(this);
+    }
+
+    /**
+     * Under the shard lock: makes the last change the committed value.
+     */
+    void commit()
+    {
+        if (pending == PUT)
+        {
+            if (fixedValues)
+            {
+                shard.commitSpareSlot(entry);
+            }
+            else
+            {
+                shard.commitBlock(entry, pendingRef, pendingLength);
+                pendingRef = 0;
+            }
+        }
+        else if (pending == REMOVE)
+        {
+            shard.clearValue(entry);
+        }
+        pending = NONE;
+    }
+
+    /**
+     * Writes a pending value from {@code source} (already serialized, cannot fail) or with {@code writer}.
+     */
+    private void writePending(
+        final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source)
+    {
+        checkUsable();
+        final UnsafeBuffer target = Scratch.get().view;
+        if (fixedValues)
+        {
+            final long spare = shard.spareSlotAddress(entry);
+            if (source != null)
+            {
+                Scratch.copyToNative(source, length, spare);
+                pending = PUT;
+                invalidateFlyweight();
+                return;
+            }
+            final Scratch scratch = Scratch.get();
+            if (pending == PUT)
+            {
+                // The spare slot holds this holder's last put: keep a copy in case the writer fails.
+                Scratch.copyFromNative(spare, length, scratch.expected);
+            }
+            target.wrap(spare, length);
+            try
+            {
+                writer.accept(target);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                if (pending == PUT)
+                {
+                    Scratch.copyToNative(scratch.expected, length, spare);
+                }
+                throw ex;
+            }
+            finally
+            {
+                target.wrap(EMPTY);
+            }
+        }
+        else
+        {
+            final int block = map.allocateBlock(shard, length);
+            target.wrap(shard.address(block), length);
+            try
+            {
+                if (source != null)
+                {
+                    target.putBytes(0, source, 0, length);
+                }
+                else
+                {
+                    writer.accept(target);
+                }
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                map.freeBlock(shard, block, length);
+                throw ex;
+            }
+            finally
+            {
+                target.wrap(EMPTY);
+            }
+            dropPendingBlock();
+            pendingRef = block;
+            pendingLength = length;
+        }
+        pending = PUT;
+        invalidateFlyweight();
+    }
+
+    private void dropPendingBlock()
+    {
+        if (pendingRef != 0)
+        {
+            map.freeBlock(shard, pendingRef, pendingLength);
+            pendingRef = 0;
+        }
+    }
+
+    private long valueAddress()
+    {
+        return switch (pending)
+        {
+            case PUT -> fixedValues ? shard.spareSlotAddress(entry) : shard.address(pendingRef);
+            case REMOVE -> 0;
+            default -> shard.isPresent(entry) ? shard.committedAddress(entry) : 0;
+        };
+    }
+
+    private int valueLength()
+    {
+        return pending == PUT && !fixedValues ? pendingLength : shard.committedLength(entry);
+    }
+
+    private void invalidateFlyweight()
+    {
+        if (flyweight != null)
+        {
+            flyweight.wrap(EMPTY);
+        }
+    }
+
+    private void checkUsable()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("this LockedEntry is closed; lock the key again");
+        }
+        map.checkOpen();
+    }
+
+    Serializer<V> valueSerializer()
+    {
+        return map.valueSerializer();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "LockedEntry[" + key + (closed ? ", closed]" : "]");
+    }
+}

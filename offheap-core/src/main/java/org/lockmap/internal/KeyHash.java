@@ -1,0 +1,61 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+
+/**
+ * The 64-bit hash of a key's serialized bytes: the same in every process on a host, so that lock order
+ * and shard choice agree across processes that share a map. Bits 40 and up choose the shard, the low
+ * 32 bits are the hash table's tag and home slot.
+ */
+public final class KeyHash
+{
+    private static final long P1 = 0x9E3779B185EBCA87L;
+    private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+    private static final long P3 = 0x165667B19E3779F9L;
+    private static final long BASE = UnsafeApi.arrayBaseOffset(byte[].class);
+
+    private KeyHash()
+    {
+    }
+
+    /**
+     * @param bytes  the key's bytes, from index 0.
+     * @param length how many bytes.
+     * @return the hash.
+     */
+    public static long hash(final byte[] bytes, final int length)
+    {
+        long h = P3 ^ (length * P1);
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            h = Long.rotateLeft(h ^ round(UnsafeApi.getLong(bytes, BASE + i)), 27) * P1 + P2;
+        }
+        if (i < length)
+        {
+            long tail = 0;
+            for (int shift = 0; i < length; i++, shift += 8)
+            {
+                tail |= (bytes[i] & 0xFFL) << shift;
+            }
+            h = Long.rotateLeft(h ^ round(tail), 27) * P1 + P2;
+        }
+        return mix(h);
+    }
+
+    private static long round(final long input)
+    {
+        return Long.rotateLeft(input * P2, 31) * P1;
+    }
+
+    private static long mix(final long value)
+    {
+        long h = value;
+        h ^= h >>> 33;
+        h *= P2;
+        h ^= h >>> 29;
+        h *= P3;
+        h ^= h >>> 32;
+        return h;
+    }
+}

@@ -1,0 +1,54 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+
+/**
+ * The lock word of an entry, at a raw address that stays valid while the entry is pinned by its
+ * waiter count or its holder. Created only on the contended path.
+ *
+ * @param address the word's address.
+ */
+public record KeyLockWord(long address) implements FutexWord
+{
+    /**
+     * Takes a free key lock: the uncontended path, one CAS.
+     *
+     * @param address the word's address.
+     * @return true if taken.
+     */
+    public static boolean tryAcquire(final long address)
+    {
+        // Volatile CAS (full fence): acquiring the key orders the holder's reads after the previous release.
+        return UnsafeApi.compareAndSetInt(null, address, Futex.FREE, Futex.HELD);
+    }
+
+    /**
+     * Frees a key lock.
+     *
+     * @param address the word's address.
+     * @return true if a waiter may be parked and must be woken.
+     */
+    public static boolean release(final long address)
+    {
+        // Volatile get-and-set (full fence): publishes the critical section's writes before the key is free.
+        return UnsafeApi.getAndSetInt(null, address, Futex.FREE) == Futex.CONTENDED;
+    }
+
+    public boolean compareAndSet(final int expected, final int value)
+    {
+        // Volatile CAS: see tryAcquire.
+        return UnsafeApi.compareAndSetInt(null, address, expected, value);
+    }
+
+    public int getAndSet(final int value)
+    {
+        // Volatile get-and-set: a waiter announces itself (2) and learns whether the lock was free.
+        return UnsafeApi.getAndSetInt(null, address, value);
+    }
+
+    public int getVolatile()
+    {
+        // Volatile read: the parking lot rechecks the word under its bucket lock before parking.
+        return UnsafeApi.getIntVolatile(null, address);
+    }
+}

@@ -1,0 +1,229 @@
+package org.lockmap.internal;
+
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * The key, value and entry views of an {@link OffHeapLockMap}. Iteration is weakly consistent: it copies
+ * one shard's keys at a time under that shard's lock, then reads each value as it goes, skipping keys
+ * removed meanwhile. Every key present for the whole iteration is returned exactly once.
+ */
+final class MapViews
+{
+    private MapViews()
+    {
+    }
+
+    static final class KeySetView<K, V> extends AbstractSet<K>
+    {
+        private final OffHeapLockMap<K, V> map;
+
+        KeySetView(final OffHeapLockMap<K, V> map)
+        {
+            this.map = map;
+        }
+
+        public Iterator<K> iterator()
+        {
+            return new ViewIterator<K, V, K>(map, false)
+            {
+                K element(final K key, final V value)
+                {
+                    return key;
+                }
+            };
+        }
+
+        public int size()
+        {
+            return map.size();
+        }
+
+        public boolean contains(final Object o)
+        {
+            return map.containsKey(o);
+        }
+
+        @SuppressWarnings("unchecked")
+        public boolean remove(final Object o)
+        {
+            return map.delete((K)o);
+        }
+
+        public void clear()
+        {
+            map.clear();
+        }
+    }
+
+    static final class ValuesView<K, V> extends AbstractCollection<V>
+    {
+        private final OffHeapLockMap<K, V> map;
+
+        ValuesView(final OffHeapLockMap<K, V> map)
+        {
+            this.map = map;
+        }
+
+        public Iterator<V> iterator()
+        {
+            return new ViewIterator<K, V, V>(map, true)
+            {
+                V element(final K key, final V value)
+                {
+                    return value;
+                }
+            };
+        }
+
+        public int size()
+        {
+            return map.size();
+        }
+
+        public void clear()
+        {
+            map.clear();
+        }
+    }
+
+    static final class EntrySetView<K, V> extends AbstractSet<Map.Entry<K, V>>
+    {
+        private final OffHeapLockMap<K, V> map;
+
+        EntrySetView(final OffHeapLockMap<K, V> map)
+        {
+            this.map = map;
+        }
+
+        public Iterator<Map.Entry<K, V>> iterator()
+        {
+            return new ViewIterator<K, V, Map.Entry<K, V>>(map, true)
+            {
+                Map.Entry<K, V> element(final K key, final V value)
+                {
+                    return new MapEntry<>(map, key, value);
+                }
+            };
+        }
+
+        public int size()
+        {
+            return map.size();
+        }
+
+        public boolean contains(final Object o)
+        {
+            if (!(o instanceof Map.Entry<?, ?> e) || e.getKey() == null)
+            {
+                return false;
+            }
+            final V value = map.get(e.getKey());
+            return value != null && value.equals(e.getValue());
+        }
+
+        public boolean remove(final Object o)
+        {
+            return o instanceof Map.Entry<?, ?> e && e.getKey() != null && map.remove(e.getKey(), e.getValue());
+        }
+
+        public void clear()
+        {
+            map.clear();
+        }
+    }
+
+    private static final class MapEntry<K, V> extends AbstractMap.SimpleEntry<K, V>
+    {
+        private static final long serialVersionUID = 1L;
+        private final transient OffHeapLockMap<K, V> map;
+
+        MapEntry(final OffHeapLockMap<K, V> map, final K key, final V value)
+        {
+            super(key, value);
+            this.map = map;
+        }
+
+        public V setValue(final V value)
+        {
+            Objects.requireNonNull(value, "value");
+            map.put(getKey(), value);
+            return super.setValue(value);
+        }
+    }
+
+    private abstract static class ViewIterator<K, V, T> implements Iterator<T>
+    {
+        private final OffHeapLockMap<K, V> map;
+        private final boolean needsValue;
+        private int nextShard;
+        private List<byte[]> keys = List.of();
+        private int position;
+        private T next;
+        private K nextKey;
+        private K lastKey;
+
+        ViewIterator(final OffHeapLockMap<K, V> map, final boolean needsValue)
+        {
+            this.map = map;
+            this.needsValue = needsValue;
+        }
+
+        abstract T element(K key, V value);
+
+        public boolean hasNext()
+        {
+            while (next == null)
+            {
+                if (position < keys.size())
+                {
+                    final K key = map.decodeKey(keys.get(position++));
+                    final V value = needsValue ? map.get(key) : null;
+                    if (!needsValue || value != null)
+                    {
+                        next = element(key, value);
+                        nextKey = key;
+                    }
+                }
+                else if (nextShard < map.shards().length)
+                {
+                    keys = map.presentKeys(map.shards()[nextShard++]);
+                    position = 0;
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public T next()
+        {
+            if (!hasNext())
+            {
+                throw new NoSuchElementException();
+            }
+            final T result = next;
+            next = null;
+            lastKey = nextKey;
+            return result;
+        }
+
+        public void remove()
+        {
+            if (lastKey == null)
+            {
+                throw new IllegalStateException("next() has not returned an element to remove");
+            }
+            map.delete(lastKey);
+            lastKey = null;
+        }
+    }
+}

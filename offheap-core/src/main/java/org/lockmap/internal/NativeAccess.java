@@ -1,0 +1,51 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+
+/**
+ * Checks, once, that the JVM was started with the flags LockMap needs, and names the missing one.
+ * Agrona 2.x reaches {@code jdk.internal.misc.Unsafe}; the FFM API needs native access for futex.
+ */
+public final class NativeAccess
+{
+    /** The flag that lets Agrona (and so LockMap) use {@code jdk.internal.misc.Unsafe}. */
+    public static final String ADD_EXPORTS = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+    /** The flag that lets LockMap map files and call futex through the FFM API. */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    private static volatile boolean checked;
+
+    private NativeAccess()
+    {
+    }
+
+    /**
+     * Throws a clear {@link IllegalStateException} naming the missing JVM flag.
+     */
+    public static void ensureAvailable()
+    {
+        if (checked)
+        {
+            return;
+        }
+        try
+        {
+            UnsafeApi.getIntVolatile(new int[1], UnsafeApi.arrayBaseOffset(int[].class));
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException(
+                "LockMap needs the JVM flag " + ADD_EXPORTS + " (Agrona uses jdk.internal.misc.Unsafe); " +
+                "add it to the java command line, with " + NATIVE_ACCESS, ex);
+        }
+        final Module module = NativeAccess.class.getModule();
+        if (!module.isNativeAccessEnabled())
+        {
+            throw new IllegalStateException(
+                "LockMap needs the JVM flag " + NATIVE_ACCESS +
+                (module.isNamed() ? " (or --enable-native-access=" + module.getName() + ")" : "") +
+                " for memory-mapped files and futex; add it to the java command line, with " + ADD_EXPORTS);
+        }
+        checked = true;
+    }
+}

@@ -1,0 +1,167 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.lockmap.serialization.Serializer;
+
+/**
+ * Per-thread buffers where keys and values are serialized before a shard lock is taken (so no user
+ * code runs under it), and where stored bytes are copied before they are decoded. Reused, so the hot
+ * paths allocate nothing. Never held across a call into user code.
+ */
+public final class Scratch
+{
+    private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+    static final long BYTE_ARRAY_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
+
+    /** The key being operated on. */
+    public final UnsafeBuffer key = new UnsafeBuffer(new byte[64]);
+    /** The key's length. */
+    public int keyLength;
+    /** The key's hash. */
+    public long keyHash;
+    /** A new value. */
+    public final UnsafeBuffer value = new UnsafeBuffer(new byte[64]);
+    /** The new value's length. */
+    public int valueLength;
+    /** A value to compare with (replace and remove with an expected value). */
+    public final UnsafeBuffer expected = new UnsafeBuffer(new byte[64]);
+    /** The expected value's length. */
+    public int expectedLength;
+    /** A stored value copied out under the shard lock. */
+    public final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+    /** The copied value's length. */
+    public int outLength;
+    /** A flyweight over native bytes, wrapped only for the length of one call. */
+    public final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+
+    /**
+     * @return this thread's scratch.
+     */
+    public static Scratch get()
+    {
+        return LOCAL.get();
+    }
+
+    /**
+     * Serializes a key into {@link #key} and hashes it.
+     *
+     * @param serializer the key serializer.
+     * @param key        the key, not null.
+     * @param maxSize    the map's key size limit.
+     * @param <K>        the key type.
+     */
+    public <K> void setKey(final Serializer<K> serializer, final K key, final int maxSize)
+    {
+        keyLength = serialize(serializer, key, this.key, maxSize, "key", "maxKeySize");
+        keyHash = KeyHash.hash(this.key.byteArray(), keyLength);
+    }
+
+    /**
+     * Copies key bytes into {@link #key} and hashes them.
+     *
+     * @param bytes  the key's bytes.
+     * @param length how many.
+     */
+    public void setKeyBytes(final byte[] bytes, final int length)
+    {
+        ensure(key, length);
+        System.arraycopy(bytes, 0, key.byteArray(), 0, length);
+        keyLength = length;
+        keyHash = KeyHash.hash(key.byteArray(), length);
+    }
+
+    /**
+     * Serializes a value into {@code buffer} after checking its size against the limit.
+     *
+     * @param serializer the serializer.
+     * @param object     the value, not null.
+     * @param buffer     one of this scratch's buffers.
+     * @param maxSize    the limit.
+     * @param what       "key" or "value", for the message.
+     * @param limitName  the builder method that raises the limit, for the message.
+     * @param <T>        the type.
+     * @return the serialized length.
+     */
+    public static <T> int serialize(
+        final Serializer<T> serializer, final T object, final UnsafeBuffer buffer, final int maxSize,
+        final String what, final String limitName)
+    {
+        final int size = serializer.sizeOf(object);
+        if (size < 0 || size > maxSize)
+        {
+            throw new IllegalArgumentException("a " + what + " of " + size + " bytes exceeds the map's " + limitName +
+                " of " + maxSize + " bytes (" + serializer.fingerprint() + "); raise it with LockMapBuilder." +
+                limitName + "(int)");
+        }
+        ensure(buffer, size);
+        serializer.write(object, buffer, 0);
+        return size;
+    }
+
+    /**
+     * Grows a buffer's backing array to hold at least {@code size} bytes (contents are not kept).
+     *
+     * @param buffer the buffer.
+     * @param size   the size needed.
+     */
+    public static void ensure(final UnsafeBuffer buffer, final int size)
+    {
+        if (buffer.capacity() < size)
+        {
+            buffer.wrap(new byte[Math.max(size, buffer.capacity() * 2)]);
+        }
+    }
+
+    /**
+     * Copies native bytes into a buffer's array.
+     *
+     * @param address where the bytes are.
+     * @param length  how many.
+     * @param buffer  one of this scratch's buffers.
+     */
+    public static void copyFromNative(final long address, final int length, final UnsafeBuffer buffer)
+    {
+        ensure(buffer, length);
+        UnsafeApi.copyMemory(null, address, buffer.byteArray(), BYTE_ARRAY_BASE, length);
+    }
+
+    /**
+     * Copies a buffer's first bytes to native memory.
+     *
+     * @param buffer  one of this scratch's buffers.
+     * @param length  how many bytes.
+     * @param address where they go.
+     */
+    public static void copyToNative(final UnsafeBuffer buffer, final int length, final long address)
+    {
+        UnsafeApi.copyMemory(buffer.byteArray(), BYTE_ARRAY_BASE, null, address, length);
+    }
+
+    /**
+     * @param address native bytes.
+     * @param buffer  one of this scratch's buffers.
+     * @param length  how many bytes to compare.
+     * @return true if equal.
+     */
+    public static boolean equalsNative(final long address, final UnsafeBuffer buffer, final int length)
+    {
+        final byte[] array = buffer.byteArray();
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            if (UnsafeApi.getLong(address + i) != UnsafeApi.getLong(array, BYTE_ARRAY_BASE + i))
+            {
+                return false;
+            }
+        }
+        for (; i < length; i++)
+        {
+            if (UnsafeApi.getByte(address + i) != array[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

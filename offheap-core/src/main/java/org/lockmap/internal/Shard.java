@@ -1,0 +1,688 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One shard: its memory, its lock, its hash table of entries, and the pins that keep its memory alive
+ * while threads hold or wait for its keys after the map is closed.
+ *
+ * <p>The hash table is open addressing with linear probing over 8-byte slots, 0 for empty, else
+ * {@code (int)hash << 32 | entry ref}. The low 32 bits of a key's hash are its tag and its home slot, so
+ * a resize rehashes from the slots alone. Deletion shifts later entries back (no tombstones). The table
+ * doubles above 3/4 full, under this shard's lock only: the other shards go on.
+ *
+ * <p>Thread-safety: every method whose Javadoc says "under the lock" must be called by the thread that
+ * holds this shard's lock ({@link #lockOpen()}).
+ */
+public final class Shard
+{
+    static final int PID = (int)ProcessHandle.current().pid();
+    private static final int SLOT = Long.BYTES;
+
+    private final ShardMemory memory;
+    private final EntryLayout layout;
+    private final ParkingLot lot;
+    private final long lockWaitKey;
+    private final long header;
+    private final int index;
+
+    // Guarded by the shard lock.
+    private boolean closed;
+    private boolean released;
+    private int pins;
+
+    /**
+     * @param index           the shard's index in its map.
+     * @param layout          the map's entry layout.
+     * @param lot             the map's parking lot.
+     * @param firstChunkBytes the size of the first chunk of memory.
+     * @param initialCapacity the hash table's first capacity, a power of two.
+     */
+    public Shard(
+        final int index, final EntryLayout layout, final ParkingLot lot, final long firstChunkBytes, final int initialCapacity)
+    {
+        this.index = index;
+        this.layout = layout;
+        this.lot = lot;
+        this.lockWaitKey = ~(long)index;
+        this.memory = new ShardMemory(firstChunkBytes);
+        this.header = memory.headerAddress();
+        final int tableRef = allocateTable(initialCapacity);
+        UnsafeApi.putInt(header + ShardLayout.TABLE_REF, tableRef);
+        UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, initialCapacity);
+    }
+
+    /**
+     * @return the shard's index.
+     */
+    public int index()
+    {
+        return index;
+    }
+
+    /**
+     * Takes the shard lock and checks that the map is open.
+     *
+     * @throws IllegalStateException if the map is closed; the lock is not held then.
+     */
+    public void lockOpen()
+    {
+        try
+        {
+            if (!memory.compareAndSet(Futex.FREE, Futex.HELD))
+            {
+                Futex.lockShort(memory, lot, lockWaitKey);
+            }
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw OffHeapLockMap.closedException();
+        }
+        if (closed)
+        {
+            unlock();
+            throw OffHeapLockMap.closedException();
+        }
+    }
+
+    /**
+     * Takes the shard lock whether or not the map is closed; for releasing holders and waiters.
+     *
+     * @return true if taken, false if the shard's memory is already freed.
+     */
+    public boolean lockAny()
+    {
+        try
+        {
+            if (!memory.compareAndSet(Futex.FREE, Futex.HELD))
+            {
+                Futex.lockShort(memory, lot, lockWaitKey);
+            }
+            return true;
+        }
+        catch (final IllegalStateException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Releases the shard lock.
+     */
+    public void unlock()
+    {
+        try
+        {
+            if (memory.getAndSet(Futex.FREE) == Futex.CONTENDED)
+            {
+                lot.wakeOne(lockWaitKey);
+            }
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw OffHeapLockMap.closedException();
+        }
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @return true once the map is closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Under the lock: one more holder or waiter keeps this shard's memory alive.
+     */
+    public void pin()
+    {
+        pins++;
+    }
+
+    /**
+     * Under the lock: one holder or waiter fewer.
+     *
+     * @return true if the caller must now {@link #releaseMemory()} (after unlocking).
+     */
+    public boolean unpin()
+    {
+        pins--;
+        return releasable();
+    }
+
+    /**
+     * Under the lock: marks the shard closed.
+     *
+     * @return true if the caller must now {@link #releaseMemory()} (after unlocking).
+     */
+    public boolean close()
+    {
+        closed = true;
+        return releasable();
+    }
+
+    private boolean releasable()
+    {
+        if (closed && pins == 0 && !released)
+        {
+            released = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Frees the shard's memory; called once, by whoever {@link #close()} or {@link #unpin()} told to.
+     */
+    public void releaseMemory()
+    {
+        try
+        {
+            memory.release();
+        }
+        catch (final IllegalStateException ignore)
+        {
+            // Already closed: nothing left to free.
+        }
+    }
+
+    /**
+     * @return bytes reserved from the operating system.
+     */
+    public long reservedBytes()
+    {
+        return memory.reservedBytes();
+    }
+
+    /**
+     * @return the parking-lot key for the lock word of the entry at {@code ref}.
+     * @param ref the entry.
+     */
+    public long waitKey(final int ref)
+    {
+        return ((long)index << 32) | (ref & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * @param ref a ref.
+     * @return its address.
+     */
+    public long address(final int ref)
+    {
+        return memory.address(ref);
+    }
+
+    // ---------------------------------------------------------------- the table, under the lock
+
+    /**
+     * Under the lock.
+     *
+     * @param key    the key's bytes.
+     * @param length the key's length.
+     * @param hash   the key's hash.
+     * @return the entry's ref, or 0.
+     */
+    public int find(final UnsafeBuffer key, final int length, final long hash)
+    {
+        final int tag = (int)hash;
+        final int mask = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY) - 1;
+        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
+        for (int i = tag & mask; ; i = (i + 1) & mask)
+        {
+            final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
+            if (slot == 0)
+            {
+                return 0;
+            }
+            if ((int)(slot >>> 32) == tag)
+            {
+                final int ref = (int)slot;
+                final long entry = memory.address(ref);
+                if (keyLength(entry) == length && Scratch.equalsNative(entry + layout.keyOffset, key, length))
+                {
+                    return ref;
+                }
+            }
+        }
+    }
+
+    /**
+     * Under the lock: adds an entry with no value and a free lock word.
+     *
+     * @param key    the key's bytes.
+     * @param length the key's length.
+     * @param hash   the key's hash.
+     * @return the new entry's ref.
+     */
+    public int insert(final UnsafeBuffer key, final int length, final long hash)
+    {
+        final long count = UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT);
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        if ((count + 1) * 4 > (long)capacity * 3)
+        {
+            resize(capacity * 2);
+        }
+        final int ref = memory.allocate(layout.entrySize(length));
+        final long entry = memory.address(ref);
+        UnsafeApi.setMemory(entry, layout.keyOffset, (byte)0);
+        if (layout.keyLengthOffset >= 0)
+        {
+            UnsafeApi.putInt(entry + layout.keyLengthOffset, length);
+        }
+        Scratch.copyToNative(key, length, entry + layout.keyOffset);
+        putSlot(hash, ref);
+        UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, count + 1);
+        return ref;
+    }
+
+    /**
+     * Under the lock: removes an entry with no holder and no waiter, and frees its memory.
+     *
+     * @param ref  the entry.
+     * @param hash its key's hash.
+     */
+    public void remove(final int ref, final long hash)
+    {
+        final long entry = memory.address(ref);
+        clearValue(entry);
+        deleteSlot(hash, ref);
+        memory.free(ref, layout.entrySize(keyLength(entry)));
+        UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT) - 1);
+    }
+
+    /**
+     * Under the lock: removes the entry if nothing needs it any more (no value, holder or waiter).
+     *
+     * @param ref  the entry.
+     * @param hash its key's hash.
+     */
+    public void removeIfUnused(final int ref, final long hash)
+    {
+        final long entry = memory.address(ref);
+        if (!isPresent(entry) && waiters(entry) == 0 && UnsafeApi.getIntVolatile(null, entry) == Futex.FREE)
+        {
+            remove(ref, hash);
+        }
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @return the number of slots in the table.
+     */
+    public int capacity()
+    {
+        return UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @param slot a slot index.
+     * @return the ref of the entry in that slot, or 0.
+     */
+    public int refAt(final int slot)
+    {
+        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
+        return (int)UnsafeApi.getLong(table + (long)slot * SLOT);
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @return entries with a value.
+     */
+    public long size()
+    {
+        return UnsafeApi.getLong(header + ShardLayout.SIZE);
+    }
+
+    private void putSlot(final long hash, final int ref)
+    {
+        final int tag = (int)hash;
+        final int mask = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY) - 1;
+        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
+        int i = tag & mask;
+        while (UnsafeApi.getLong(table + (long)i * SLOT) != 0)
+        {
+            i = (i + 1) & mask;
+        }
+        UnsafeApi.putLong(table + (long)i * SLOT, ((long)tag << 32) | (ref & 0xFFFF_FFFFL));
+    }
+
+    private void deleteSlot(final long hash, final int ref)
+    {
+        final int mask = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY) - 1;
+        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
+        int hole = (int)hash & mask;
+        while ((int)UnsafeApi.getLong(table + (long)hole * SLOT) != ref)
+        {
+            hole = (hole + 1) & mask;
+        }
+        // Backward-shift deletion: move each later entry of the run into the hole unless that would put
+        // it before its home slot.
+        int j = hole;
+        while (true)
+        {
+            j = (j + 1) & mask;
+            final long slot = UnsafeApi.getLong(table + (long)j * SLOT);
+            if (slot == 0)
+            {
+                break;
+            }
+            final int home = (int)(slot >>> 32) & mask;
+            if (((j - home) & mask) >= ((j - hole) & mask))
+            {
+                UnsafeApi.putLong(table + (long)hole * SLOT, slot);
+                hole = j;
+            }
+        }
+        UnsafeApi.putLong(table + (long)hole * SLOT, 0L);
+    }
+
+    private void resize(final int newCapacity)
+    {
+        if (newCapacity > (1 << 27))
+        {
+            throw new IllegalStateException("a LockMap shard's table is full at 2^27 slots; build the map with more shards()");
+        }
+        final int oldRef = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
+        final int oldCapacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final int newRef = allocateTable(newCapacity);
+        final long oldTable = memory.address(oldRef);
+        final long newTable = memory.address(newRef);
+        final int mask = newCapacity - 1;
+        for (int i = 0; i < oldCapacity; i++)
+        {
+            final long slot = UnsafeApi.getLong(oldTable + (long)i * SLOT);
+            if (slot != 0)
+            {
+                int j = (int)(slot >>> 32) & mask;
+                while (UnsafeApi.getLong(newTable + (long)j * SLOT) != 0)
+                {
+                    j = (j + 1) & mask;
+                }
+                UnsafeApi.putLong(newTable + (long)j * SLOT, slot);
+            }
+        }
+        UnsafeApi.putInt(header + ShardLayout.TABLE_REF, newRef);
+        UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, newCapacity);
+        memory.free(oldRef, oldCapacity * SLOT);
+    }
+
+    private int allocateTable(final int capacity)
+    {
+        final int ref = memory.allocate(capacity * SLOT);
+        UnsafeApi.setMemory(memory.address(ref), (long)capacity * SLOT, (byte)0);
+        return ref;
+    }
+
+    // ---------------------------------------------------------------- entries
+
+    /**
+     * @param entry an entry's address.
+     * @return its key's length.
+     */
+    public int keyLength(final long entry)
+    {
+        return layout.fixedKeySize >= 0 ? layout.fixedKeySize : UnsafeApi.getInt(entry + layout.keyLengthOffset);
+    }
+
+    /**
+     * @param entry an entry's address.
+     * @return true if it has a committed value.
+     */
+    public boolean isPresent(final long entry)
+    {
+        return (UnsafeApi.getInt(entry + EntryLayout.FLAGS) & EntryLayout.FLAG_PRESENT) != 0;
+    }
+
+    /**
+     * @param entry an entry's address.
+     * @return the committed value's address (meaningful only if present).
+     */
+    public long committedAddress(final long entry)
+    {
+        if (layout.fixedValueSize >= 0)
+        {
+            return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.FLAGS) & EntryLayout.FLAG_SLOT_B) != 0);
+        }
+        return memory.address(UnsafeApi.getInt(entry + layout.valueRefOffset));
+    }
+
+    /**
+     * @param entry an entry's address.
+     * @return the committed value's length (meaningful only if present).
+     */
+    public int committedLength(final long entry)
+    {
+        return layout.fixedValueSize >= 0 ? layout.fixedValueSize : UnsafeApi.getInt(entry + layout.valueLengthOffset);
+    }
+
+    /**
+     * Fixed-size values: the slot a holder may write, the one not committed.
+     *
+     * @param entry an entry's address.
+     * @return the spare slot's address.
+     */
+    public long spareSlotAddress(final long entry)
+    {
+        return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.FLAGS) & EntryLayout.FLAG_SLOT_B) == 0);
+    }
+
+    private long slotAddress(final long entry, final boolean slotB)
+    {
+        return entry + layout.valueSlotOffset(keyLength(entry)) + (slotB ? layout.valueSlotStride : 0);
+    }
+
+    /**
+     * Under the lock: copies the committed value into {@code out}.
+     *
+     * @param entry an entry with a value.
+     * @param out   where to copy.
+     * @return the value's length.
+     */
+    public int copyCommitted(final long entry, final UnsafeBuffer out)
+    {
+        final int length = committedLength(entry);
+        Scratch.copyFromNative(committedAddress(entry), length, out);
+        return length;
+    }
+
+    /**
+     * Under the lock: makes {@code value} the committed value.
+     *
+     * @param entry  the entry.
+     * @param value  the new value's bytes.
+     * @param length their length.
+     */
+    public void commit(final long entry, final UnsafeBuffer value, final int length)
+    {
+        if (layout.fixedValueSize >= 0)
+        {
+            Scratch.copyToNative(value, length, spareSlotAddress(entry));
+            commitSpareSlot(entry);
+        }
+        else
+        {
+            final int ref = memory.allocate(length);
+            Scratch.copyToNative(value, length, memory.address(ref));
+            commitBlock(entry, ref, length);
+        }
+    }
+
+    /**
+     * Under the lock, fixed-size values: the spare slot, already written, becomes the committed value.
+     *
+     * @param entry the entry.
+     */
+    public void commitSpareSlot(final long entry)
+    {
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.FLAGS);
+        if ((flags & EntryLayout.FLAG_PRESENT) == 0)
+        {
+            addSize(1);
+        }
+        UnsafeApi.putInt(entry + EntryLayout.FLAGS, (flags ^ EntryLayout.FLAG_SLOT_B) | EntryLayout.FLAG_PRESENT);
+    }
+
+    /**
+     * Under the lock, variable-size values: the block, already written, becomes the committed value and
+     * the previous one is freed.
+     *
+     * @param entry  the entry.
+     * @param ref    the value's block.
+     * @param length the value's length.
+     */
+    public void commitBlock(final long entry, final int ref, final int length)
+    {
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.FLAGS);
+        if ((flags & EntryLayout.FLAG_PRESENT) == 0)
+        {
+            addSize(1);
+        }
+        else
+        {
+            memory.free(UnsafeApi.getInt(entry + layout.valueRefOffset), UnsafeApi.getInt(entry + layout.valueLengthOffset));
+        }
+        UnsafeApi.putInt(entry + layout.valueRefOffset, ref);
+        UnsafeApi.putInt(entry + layout.valueLengthOffset, length);
+        UnsafeApi.putInt(entry + EntryLayout.FLAGS, flags | EntryLayout.FLAG_PRESENT);
+    }
+
+    /**
+     * Under the lock: removes the committed value, if any.
+     *
+     * @param entry the entry.
+     */
+    public void clearValue(final long entry)
+    {
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.FLAGS);
+        if ((flags & EntryLayout.FLAG_PRESENT) != 0)
+        {
+            if (layout.fixedValueSize < 0)
+            {
+                memory.free(UnsafeApi.getInt(entry + layout.valueRefOffset), UnsafeApi.getInt(entry + layout.valueLengthOffset));
+            }
+            UnsafeApi.putInt(entry + EntryLayout.FLAGS, flags & ~EntryLayout.FLAG_PRESENT);
+            addSize(-1);
+        }
+    }
+
+    /**
+     * Under the lock: a block for a holder's pending variable-size value.
+     *
+     * @param length the size.
+     * @return the block's ref.
+     */
+    public int allocateBlock(final int length)
+    {
+        return memory.allocate(length);
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @param ref    a block from {@link #allocateBlock(int)}.
+     * @param length its size.
+     */
+    public void freeBlock(final int ref, final int length)
+    {
+        memory.free(ref, length);
+    }
+
+    private void addSize(final long delta)
+    {
+        UnsafeApi.putLong(header + ShardLayout.SIZE, UnsafeApi.getLong(header + ShardLayout.SIZE) + delta);
+    }
+
+    // ---------------------------------------------------------------- key locks, under the lock
+
+    /**
+     * Under the lock: the uncontended path, one CAS.
+     *
+     * @param entry the entry.
+     * @return true if the caller now holds the key.
+     */
+    public boolean tryAcquireKey(final long entry)
+    {
+        if (KeyLockWord.tryAcquire(entry + EntryLayout.LOCK_WORD))
+        {
+            setOwner(entry);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Under the lock: records the calling thread as the key's holder.
+     *
+     * @param entry the entry.
+     */
+    public void setOwner(final long entry)
+    {
+        UnsafeApi.putLong(entry + EntryLayout.OWNER_THREAD, Thread.currentThread().threadId());
+        UnsafeApi.putInt(entry + EntryLayout.OWNER_PID, PID);
+    }
+
+    /**
+     * Under the lock: clears the holder and frees the key lock.
+     *
+     * @param entry the entry.
+     * @return true if a waiter must be woken.
+     */
+    public boolean releaseKey(final long entry)
+    {
+        UnsafeApi.putLong(entry + EntryLayout.OWNER_THREAD, 0L);
+        UnsafeApi.putInt(entry + EntryLayout.OWNER_PID, 0);
+        return KeyLockWord.release(entry + EntryLayout.LOCK_WORD);
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @param entry the entry.
+     * @return true if nobody holds or waits for the key, so the shard lock alone makes the caller exclusive.
+     */
+    public boolean isKeyIdle(final long entry)
+    {
+        return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) == Futex.FREE && waiters(entry) == 0;
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @param entry the entry.
+     * @return true if the calling thread holds the key.
+     */
+    public boolean isHeldByCurrentThread(final long entry)
+    {
+        return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
+            UnsafeApi.getLong(entry + EntryLayout.OWNER_THREAD) == Thread.currentThread().threadId() &&
+            UnsafeApi.getInt(entry + EntryLayout.OWNER_PID) == PID;
+    }
+
+    /**
+     * Under the lock: registers (+1) or deregisters (-1) a waiter for the key, which keeps the entry and
+     * the shard's memory alive.
+     *
+     * @param entry the entry.
+     * @param delta +1 or -1.
+     * @return true if the caller must now {@link #releaseMemory()} (after unlocking).
+     */
+    public boolean addWaiter(final long entry, final int delta)
+    {
+        UnsafeApi.putInt(entry + EntryLayout.WAITERS, waiters(entry) + delta);
+        pins += delta;
+        return releasable();
+    }
+
+    private static int waiters(final long entry)
+    {
+        return UnsafeApi.getInt(entry + EntryLayout.WAITERS);
+    }
+}

@@ -1,0 +1,59 @@
+package org.lockmap.internal;
+
+/**
+ * The header at offset 0 of every shard's address space. All offsets are relative to the shard's
+ * address space (see {@link ShardMemory}); references inside a shard are 32-bit "refs" counting 8-byte
+ * units from offset 0, so a ref of 0 is null (it points at this header) and a shard spans up to 32 GiB.
+ *
+ * <pre>
+ *   0                   4                   8                                  16
+ *   +-------------------+-------------------+----------------------------------+
+ *   | lock word (futex) | reserved          | lock owner thread id             |
+ *   +-------------------+-------------------+----------------------------------+
+ *  16 | lock owner pid    | table capacity    | size: entries with a value     |
+ *   +-------------------+-------------------+----------------------------------+
+ *  32 | entry count (values and placeholders) | top: next unallocated offset    |
+ *   +---------------------------------------+----------------------------------+
+ *  48 | table ref         | reserved          | bytes in use (allocated blocks)  |
+ *   +-------------------+-------------------+----------------------------------+
+ *  64 | free list heads: one int ref per size class, {@link #SIZE_CLASSES} of them |
+ *   +--------------------------------------------------------------------------+
+ * </pre>
+ *
+ * The lock word follows {@link Futex}: 0 free, 1 held, 2 held with waiters. Every other field is read
+ * and written only while the shard lock is held, except {@code size}, which readers may read at any time.
+ */
+public final class ShardLayout
+{
+    /** int: the shard lock's futex word. */
+    public static final int LOCK_WORD = 0;
+    /** long: the thread id of the shard lock's owner, for recovery. */
+    public static final int LOCK_OWNER_THREAD = 8;
+    /** int: the pid of the shard lock's owner, for recovery. */
+    public static final int LOCK_OWNER_PID = 16;
+    /** int: the number of slots in the hash table, a power of two. */
+    public static final int TABLE_CAPACITY = 20;
+    /** long: entries that have a value. */
+    public static final int SIZE = 24;
+    /** long: entries in the table, placeholders included. */
+    public static final int ENTRY_COUNT = 32;
+    /** long: the offset of the first byte never allocated. */
+    public static final int TOP = 40;
+    /** int: the ref of the hash table's block. */
+    public static final int TABLE_REF = 48;
+    /** long: bytes in allocated blocks. */
+    public static final int BYTES_IN_USE = 56;
+    /** int[SIZE_CLASSES]: the head ref of each size class's free list. */
+    public static final int FREE_LISTS = 64;
+
+    /** Blocks up to this size have an exact-fit class per 8 bytes; above it, classes are powers of two. */
+    public static final int SMALL_LIMIT = 1024;
+    /** Small classes (1..128) plus power-of-two classes for 2^11 .. 2^31. */
+    public static final int SIZE_CLASSES = SMALL_LIMIT / 8 + 1 + 21;
+    /** The header's size, a multiple of 64 so that the first block starts on a cache line. */
+    public static final int HEADER_SIZE = (FREE_LISTS + SIZE_CLASSES * Integer.BYTES + 63) & ~63;
+
+    private ShardLayout()
+    {
+    }
+}

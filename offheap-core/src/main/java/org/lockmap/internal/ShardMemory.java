@@ -1,0 +1,262 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One shard's address space and its block allocator.
+ *
+ * <p>The space is a sequence of chunks that never move, so an entry's address is stable for its life
+ * and a holder may use it without the shard lock. Chunk 0 covers offsets {@code [0, C)}, and chunk
+ * {@code k >= 1} covers {@code [C * 2^(k-1), C * 2^k)}: each new chunk doubles the space, like a growing
+ * array, without copying. A chunk's memory is reserved only when a block first needs it.
+ *
+ * <pre>
+ *   offset 0        C         2C                  4C                                  8C
+ *   | chunk 0       | chunk 1 | chunk 2           | chunk 3                           | ...
+ *   | shard header, blocks ...
+ * </pre>
+ *
+ * Blocks are 8-byte aligned and never straddle chunks. Freed blocks go to segregated free lists whose
+ * heads live in the shard header ({@link ShardLayout#FREE_LISTS}); a free block's first int is the ref of
+ * the next free block of its class. Small sizes have an exact class per 8 bytes; larger ones are rounded
+ * up to a power of two.
+ *
+ * <p>Thread-safety: allocation and freeing happen under the shard lock. Address translation reads only
+ * chunk bases published before the chunk's first block was handed out.
+ */
+public final class ShardMemory implements FutexWord
+{
+    private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
+    private static final int MAX_CHUNKS = 32;
+    /** Offsets are 8-byte units in an int: the space ends at 32 GiB. */
+    private static final long MAX_OFFSET = 0xFFFF_FFFFL << 3;
+
+    private final Arena arena = Arena.ofShared();
+    private final int chunkShift;
+    private final long[] chunkDelta = new long[MAX_CHUNKS];
+    private final long[] chunkSize = new long[MAX_CHUNKS];
+    private final MemorySegment header;
+    private final long headerAddress;
+    private volatile long reservedBytes;
+
+    /**
+     * @param firstChunkSize the size of chunk 0, rounded up to a power of two, at least 64 KiB.
+     */
+    public ShardMemory(final long firstChunkSize)
+    {
+        chunkShift = 64 - Long.numberOfLeadingZeros(Math.max(64 * 1024, firstChunkSize) - 1);
+        header = reserveChunk(0);
+        headerAddress = header.address();
+        UnsafeApi.putLong(headerAddress + ShardLayout.TOP, ShardLayout.HEADER_SIZE);
+    }
+
+    /**
+     * @return the address of the shard header (offset 0).
+     */
+    public long headerAddress()
+    {
+        return headerAddress;
+    }
+
+    /**
+     * The chunk that holds the shard header, for access that must fail cleanly once the memory is freed.
+     *
+     * @return the header's segment.
+     */
+    public MemorySegment headerSegment()
+    {
+        return header;
+    }
+
+    /**
+     * The shard lock's word, accessed through the FFM API so that a thread that reaches it after the
+     * shard's memory is freed gets an {@link IllegalStateException} instead of a crash.
+     *
+     * @param expected the value to compare with.
+     * @param value    the value to set.
+     * @return true if set.
+     */
+    public boolean compareAndSet(final int expected, final int value)
+    {
+        // Full fence (volatile CAS): acquires the shard lock, ordering the critical section after it.
+        return INT_HANDLE.compareAndSet(header, (long)ShardLayout.LOCK_WORD, expected, value);
+    }
+
+    /**
+     * @param value the new lock word.
+     * @return the previous lock word.
+     */
+    public int getAndSet(final int value)
+    {
+        // Full fence (volatile get-and-set): releases or claims the shard lock; orders the critical
+        // section's writes before the lock becomes free.
+        return (int)INT_HANDLE.getAndSet(header, (long)ShardLayout.LOCK_WORD, value);
+    }
+
+    /**
+     * @return the lock word, with volatile semantics.
+     */
+    public int getVolatile()
+    {
+        // Volatile read: a waiter rechecks the word before it parks.
+        return (int)INT_HANDLE.getVolatile(header, (long)ShardLayout.LOCK_WORD);
+    }
+
+    /**
+     * @param ref a ref inside an allocated block.
+     * @return its address.
+     */
+    public long address(final int ref)
+    {
+        final long offset = (ref & 0xFFFF_FFFFL) << 3;
+        final int chunk = 64 - Long.numberOfLeadingZeros(offset >>> chunkShift);
+        return chunkDelta[chunk] + offset;
+    }
+
+    /**
+     * @param size the block's size in bytes.
+     * @return the ref of a new block of at least {@code size} bytes, zeroed only if freshly reserved.
+     * @throws IllegalStateException if the shard's 32 GiB space is exhausted.
+     */
+    public int allocate(final int size)
+    {
+        final int sizeClass = sizeClass(size);
+        final int blockSize = classSize(sizeClass, size);
+        final long headAddress = headerAddress + ShardLayout.FREE_LISTS + (long)sizeClass * Integer.BYTES;
+        final int head = UnsafeApi.getInt(headAddress);
+        if (head != 0)
+        {
+            UnsafeApi.putInt(headAddress, UnsafeApi.getInt(address(head)));
+            addBytesInUse(blockSize);
+            return head;
+        }
+        final long top = UnsafeApi.getLong(headerAddress + ShardLayout.TOP);
+        long start = top;
+        int chunk = chunkOf(top);
+        while (start + blockSize > chunkEnd(chunk))
+        {
+            chunk++;
+            if (chunk >= MAX_CHUNKS || chunkStart(chunk) + blockSize > MAX_OFFSET)
+            {
+                throw new IllegalStateException(
+                    "a LockMap shard is full: 32 GiB per shard; build the map with more shards()");
+            }
+            start = chunkStart(chunk);
+        }
+        if (chunkDelta[chunk] == 0)
+        {
+            reserveChunk(chunk);
+        }
+        if (start != top)
+        {
+            recycleTail(top, chunkEnd(chunkOf(top)));
+        }
+        UnsafeApi.putLong(headerAddress + ShardLayout.TOP, start + blockSize);
+        addBytesInUse(blockSize);
+        return (int)(start >>> 3);
+    }
+
+    /**
+     * Returns a block to its free list.
+     *
+     * @param ref  the block.
+     * @param size the size it was allocated with.
+     */
+    public void free(final int ref, final int size)
+    {
+        final int sizeClass = sizeClass(size);
+        pushFree(ref, sizeClass);
+        addBytesInUse(-classSize(sizeClass, size));
+    }
+
+    /**
+     * @return bytes reserved from the operating system for this shard.
+     */
+    public long reservedBytes()
+    {
+        return reservedBytes;
+    }
+
+    /**
+     * Frees every chunk. Threads that touch the shard lock afterwards get an {@link IllegalStateException}.
+     */
+    public void release()
+    {
+        reservedBytes = 0;
+        arena.close();
+    }
+
+    private void pushFree(final int ref, final int sizeClass)
+    {
+        final long headAddress = headerAddress + ShardLayout.FREE_LISTS + (long)sizeClass * Integer.BYTES;
+        UnsafeApi.putInt(address(ref), UnsafeApi.getInt(headAddress));
+        UnsafeApi.putInt(headAddress, ref);
+    }
+
+    private void recycleTail(final long from, final long to)
+    {
+        long offset = from;
+        while (to - offset >= 8)
+        {
+            final long remaining = to - offset;
+            final int size = remaining <= ShardLayout.SMALL_LIMIT ?
+                (int)(remaining & ~7L) : (int)Math.min(Long.highestOneBit(remaining), 1L << 30);
+            pushFree((int)(offset >>> 3), sizeClass(size));
+            offset += size;
+        }
+    }
+
+    private void addBytesInUse(final long delta)
+    {
+        final long address = headerAddress + ShardLayout.BYTES_IN_USE;
+        UnsafeApi.putLong(address, UnsafeApi.getLong(address) + delta);
+    }
+
+    private MemorySegment reserveChunk(final int chunk)
+    {
+        final long size = chunkEnd(chunk) - chunkStart(chunk);
+        final MemorySegment segment = arena.allocate(size, 64);
+        chunkSize[chunk] = size;
+        chunkDelta[chunk] = segment.address() - chunkStart(chunk);
+        reservedBytes += size;
+        return segment;
+    }
+
+    private int chunkOf(final long offset)
+    {
+        return 64 - Long.numberOfLeadingZeros(offset >>> chunkShift);
+    }
+
+    private long chunkStart(final int chunk)
+    {
+        return chunk == 0 ? 0 : 1L << (chunkShift + chunk - 1);
+    }
+
+    private long chunkEnd(final int chunk)
+    {
+        return 1L << (chunkShift + chunk);
+    }
+
+    static int sizeClass(final int size)
+    {
+        if (size <= ShardLayout.SMALL_LIMIT)
+        {
+            return (Math.max(size, 8) + 7) >>> 3;
+        }
+        return ShardLayout.SMALL_LIMIT / 8 + (32 - Integer.numberOfLeadingZeros(size - 1)) - 10;
+    }
+
+    static int classSize(final int sizeClass, final int size)
+    {
+        if (size <= ShardLayout.SMALL_LIMIT)
+        {
+            return sizeClass << 3;
+        }
+        return 1 << (sizeClass - ShardLayout.SMALL_LIMIT / 8 + 10);
+    }
+}
