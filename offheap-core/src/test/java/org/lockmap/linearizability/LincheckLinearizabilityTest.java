@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lincheck (stress mode) checks that concurrent histories of map operations, locked read-modify-writes and
- * two-key batches on a few keys are linearizable against {@link Model}, a plain {@link HashMap}.
+ * two-key batches (changing one key each) on a few keys are linearizable against {@link Model}, a plain {@link HashMap}.
  *
  * <p>One shard holds every key, so that {@code size()} (exact per shard) is linearizable too and the shard
  * lock is under the most contention. Lincheck builds one instance per invocation; each new instance closes
@@ -138,23 +138,24 @@ public class LincheckLinearizabilityTest
         }
     }
 
-    /** Moves {@code from}'s value onto {@code to} (adding), atomically over both keys. */
+    /**
+     * Takes two keys in a batch and increments the first by the second's value. Only one key changes: a
+     * batch publishes key by key at close (the API promises no multi-key atomicity to lock-free readers),
+     * so a batch that changed two keys would be observably non-atomic by design.
+     */
     @Operation
-    public Long transfer(@Param(name = "key") final int from, @Param(name = "key") final int to)
+    public Long batchAdd(@Param(name = "key") final int target, @Param(name = "key") final int source)
     {
-        if (from == to)
+        try (BatchLock<Long, Long> b = map.lockAll(List.of((long)source, (long)target)))
         {
-            return map.get((long)from);
-        }
-        try (BatchLock<Long, Long> b = map.lockAll(List.of((long)from, (long)to)))
-        {
-            final Long moved = b.get((long)from).remove();
-            if (moved != null)
+            final Long add = b.get((long)source).get();
+            final LockedEntry<Long, Long> e = b.get((long)target);
+            final Long old = e.get();
+            if (add != null)
             {
-                final Long there = b.get((long)to).get();
-                b.get((long)to).put(there == null ? moved : there + moved);
+                e.put(old == null ? add : old + add);
             }
-            return moved;
+            return old;
         }
     }
 
@@ -162,8 +163,8 @@ public class LincheckLinearizabilityTest
     void historiesOfMapOperationsLocksAndBatchesAreLinearizable()
     {
         new StressOptions()
-            .iterations(40)
-            .invocationsPerIteration(1_000)
+            .iterations(50)
+            .invocationsPerIteration(500)
             .threads(3)
             .actorsPerThread(3)
             .actorsBefore(2)
@@ -234,18 +235,15 @@ public class LincheckLinearizabilityTest
             return map.remove((long)key);
         }
 
-        public Long transfer(final int from, final int to)
+        public Long batchAdd(final int target, final int source)
         {
-            if (from == to)
+            final Long add = map.get((long)source);
+            final Long old = map.get((long)target);
+            if (add != null)
             {
-                return map.get((long)from);
+                map.put((long)target, old == null ? add : old + add);
             }
-            final Long moved = map.remove((long)from);
-            if (moved != null)
-            {
-                map.merge((long)to, moved, Long::sum);
-            }
-            return moved;
+            return old;
         }
     }
 }
