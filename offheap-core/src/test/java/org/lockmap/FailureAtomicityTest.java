@@ -173,6 +173,48 @@ class FailureAtomicityTest
         }
     }
 
+    /**
+     * A write whose return value needs the previous value decoded: if that decode fails, the call throws,
+     * and then it must not have changed the map (or, equally acceptable, it must not throw).
+     */
+    @Test
+    void aWriteWhosePreviousValueFailsToDecodeEitherSucceedsOrChangesNothing()
+    {
+        final List<String> violations = new java.util.ArrayList<>();
+        final Map<String, java.util.function.BiConsumer<LockMap<Long, Long>, Long>> writes = new java.util.LinkedHashMap<>();
+        writes.put("put", (m, k) -> m.put(k, 5L));
+        writes.put("remove", (m, k) -> m.remove(k));
+        writes.put("replace", (m, k) -> m.replace(k, 5L));
+        writes.put("compute", (m, k) -> m.compute(k, (kk, v) -> 5L));
+        writes.put("merge", (m, k) -> m.merge(k, 5L, (a, b) -> b));
+        for (final Map.Entry<String, java.util.function.BiConsumer<LockMap<Long, Long>, Long>> write : writes.entrySet())
+        {
+            try (LockMap<Long, Long> map = failingValues())
+            {
+                map.put(1L, POISON_READ);
+                try
+                {
+                    write.getValue().accept(map, 1L);
+                }
+                catch (final SerializationException thrown)
+                {
+                    // Threw: the map must be as it was. Inspect the stored bytes through an entry's flyweight.
+                    try (LockedEntry<Long, Long> e = map.lock(1L))
+                    {
+                        final org.agrona.DirectBuffer bytes = e.valueBytes();
+                        final Long stored = bytes == null ? null : bytes.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+                        if (stored == null || stored != POISON_READ)
+                        {
+                            violations.add(write.getKey() + " threw " + thrown.getMessage() + " but changed the value to " + stored);
+                        }
+                    }
+                }
+                assertTrue(Probe.isFree(map, 1L));
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
     @Test
     void aKeySerializerFailingLeavesNothingBehind()
     {
