@@ -247,6 +247,51 @@ class CloseTest
     }
 
     @Test
+    void aThousandVirtualThreadsWaitingForOneKeyAllWakeWithIllegalStateExceptionOnClose() throws Throwable
+    {
+        final LockMap<Long, Long> map = Maps.longs();
+        final LockedEntry<Long, Long> held = map.lock(1L);
+        final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger woke = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.ConcurrentLinkedQueue<Throwable> other = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++)
+        {
+            threads.add(Thread.ofVirtual().start(() ->
+            {
+                waiting.incrementAndGet();
+                try (LockedEntry<Long, Long> e = map.lock(1L))
+                {
+                    other.add(new AssertionError("a waiter got the key " + e.key() + " of a closed map"));
+                }
+                catch (final IllegalStateException expected)
+                {
+                    woke.incrementAndGet();
+                }
+                catch (final Throwable t)
+                {
+                    other.add(t);
+                }
+            }));
+        }
+        while (waiting.get() < 1_000)
+        {
+            Thread.sleep(5);
+        }
+        Thread.sleep(200);
+        map.close();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (final Thread t : threads)
+        {
+            t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        }
+        assertEquals(List.of(), List.copyOf(other));
+        assertEquals(1_000, woke.get(), "waiters woken with IllegalStateException");
+        held.close();
+        assertMemoryReleased(map);
+    }
+
+    @Test
     void closeFreesNativeMemory()
     {
         final LockMap<Long, Long> map = Maps.longs();

@@ -170,6 +170,35 @@ class PlaceholderTest
                 " bytes over 570,000 placeholder lock/release cycles with no key ever kept: placeholders leak");
     }
 
+    @Test
+    void manyPutsInsideOneCriticalSectionDoNotAccumulateMemory()
+    {
+        try (LockMap<Long, byte[]> bytes = LockMap.builder(org.lockmap.serialization.Serializers.longs(),
+            org.lockmap.serialization.Serializers.byteArrays()).build())
+        {
+            bytes.put(1L, new byte[1024]);
+            final long before = bytes.nativeMemoryBytes();
+            try (LockedEntry<Long, byte[]> e = bytes.lock(1L))
+            {
+                for (int i = 0; i < 100_000; i++)
+                {
+                    e.put(new byte[1000 + (i % 48)]);
+                }
+            }
+            for (int i = 0; i < 2_000; i++)
+            {
+                try (LockedEntry<Long, byte[]> e = bytes.lock(1L))
+                {
+                    e.put(new byte[1000 + (i % 48)]);
+                }
+            }
+            final long after = bytes.nativeMemoryBytes();
+            assertTrue(after - before < 16L << 20,
+                "native memory grew by " + (after - before) + " bytes for one key rewritten 102,000 times with ~1 KB values");
+            assertEquals(1, bytes.size());
+        }
+    }
+
     /**
      * Workers own disjoint key ranges and mutate them at random through every kind of write, while noise
      * threads lock and release keys of every range without writing. At each barrier the map must be
