@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LockAllTest
 {
     private static final int KEYS = 12;
+    private static final AtomicLong SINK = new AtomicLong();
 
     private LockMap<Long, Long> map;
 
@@ -138,6 +139,84 @@ class LockAllTest
     {
         final int now = inside.incrementAndGet(key);
         maxInside.accumulateAndGet(key, now, Math::max);
+    }
+
+    /**
+     * Happens-before through a batch: a thread that takes one of a batch's keys after the batch released
+     * it must see every change the batch made, on its other keys too. That holds if the batch publishes
+     * all its changes before it releases any key; it fails if it commits and releases key by key, since a
+     * thread can then take the first released key while the others are still unpublished. (Lincheck found
+     * this as a non-linearizable history of two-key batches.) Values only grow: batch {@code r} writes
+     * {@code r} to both keys.
+     */
+    @Test
+    void aThreadThatTakesAKeyReleasedByABatchSeesAllTheBatchsChanges()
+    {
+        final long runNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
+        final AtomicLong violations = new AtomicLong();
+        final AtomicLong firstViolation = new AtomicLong(-1);
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        map.put(1L, 0L);
+        map.put(2L, 0L);
+        // Thread 0 runs batches; 1 and 2 grab a key the moment it is free; 3 and 4 only burn CPU, so that
+        // the batch thread is preempted often, sometimes between releasing one key and publishing the other.
+        Workers.run(5, Duration.ofSeconds(60), t ->
+        {
+            if (t == 0)
+            {
+                final long end = System.nanoTime() + runNanos;
+                try
+                {
+                    for (long r = 1; System.nanoTime() < end && violations.get() == 0; r++)
+                    {
+                        try (BatchLock<Long, Long> b = map.lockAll(List.of(1L, 2L)))
+                        {
+                            b.get(1L).put(r);
+                            b.get(2L).put(r);
+                        }
+                    }
+                }
+                finally
+                {
+                    done.set(true);
+                }
+                return;
+            }
+            if (t >= 3)
+            {
+                long x = t;
+                while (!done.get())
+                {
+                    x = x * 6364136223846793005L + 1442695040888963407L;
+                }
+                SINK.set(x);
+                return;
+            }
+            final long mine = t;
+            final long other = 3 - t;
+            while (!done.get())
+            {
+                final LockedEntry<Long, Long> e = map.tryLock(mine);
+                if (e == null)
+                {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                try (e)
+                {
+                    final long seenHere = e.get();
+                    final long seenThere = map.get(other);
+                    if (seenThere < seenHere)
+                    {
+                        violations.incrementAndGet();
+                        firstViolation.compareAndSet(-1, seenHere * 1_000_000 + seenThere);
+                    }
+                }
+            }
+        });
+        assertEquals(0, violations.get(), "holding key k after batch " + firstViolation.get() / 1_000_000 +
+            " released it, the batch's other key still read " + firstViolation.get() % 1_000_000 +
+            ": the batch released one key before publishing the other");
     }
 
     @Test

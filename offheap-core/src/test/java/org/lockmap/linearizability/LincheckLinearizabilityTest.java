@@ -139,9 +139,11 @@ public class LincheckLinearizabilityTest
     }
 
     /**
-     * Takes two keys in a batch and increments the first by the second's value. Only one key changes: a
-     * batch publishes key by key at close (the API promises no multi-key atomicity to lock-free readers),
-     * so a batch that changed two keys would be observably non-atomic by design.
+     * Takes two keys in a batch and increments the first by the second's value. Only one key changes:
+     * lock-free readers of two keys are not promised a multi-key snapshot, so a batch that changed two
+     * keys could be seen half-published by get/size even with a correct implementation. This op is still
+     * linearizable only if the batch publishes its change before releasing the source key (see
+     * LockAllTest#aThreadThatTakesAKeyReleasedByABatchSeesAllTheBatchsChanges).
      */
     @Operation
     public Long batchAdd(@Param(name = "key") final int target, @Param(name = "key") final int source)
