@@ -63,6 +63,18 @@ final class HeldBatch<K, V> implements BatchLock<K, V>
         }
         closed = true;
         RuntimeException failure = null;
+        // Publish every key's change before releasing any: whoever takes a released key next sees the whole batch.
+        for (final HeldEntry<K, V> entry : entries)
+        {
+            try
+            {
+                entry.publish();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = ex;
+            }
+        }
         for (int i = entries.size() - 1; i >= 0; i--)
         {
             try

@@ -187,6 +187,18 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     }
 
     /**
+     * Commits the last change without releasing the key (a batch publishes all its keys first).
+     */
+    void publish()
+    {
+        if (closed || pending == NONE)
+        {
+            return;
+        }
+        map.publish(this);
+    }
+
+    /**
      * Under the shard lock: makes the last change the committed value.
      */
     void commit()

@@ -117,14 +117,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public V get(final Object key)
     {
         final Scratch scratch = keyScratch(key);
-        return read(scratch, null, false);
+        return read(scratch, null, false, false);
     }
 
     @Override
     public V getUsing(final K key, final V reuse)
     {
         final Scratch scratch = keyScratch(key);
-        return read(scratch, reuse, true);
+        return read(scratch, reuse, true, false);
     }
 
     @Override
@@ -144,7 +144,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
     }
 
-    private V read(final Scratch scratch, final V reuse, final boolean useReuse)
+    /**
+     * Reads the committed value; with {@code asWrite}, a key the caller holds is an error, as for writes.
+     */
+    private V read(final Scratch scratch, final V reuse, final boolean useReuse, final boolean asWrite)
     {
         final Shard shard = shardFor(scratch.keyHash);
         final int length;
@@ -157,6 +160,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 return null;
             }
             final long entry = shard.address(ref);
+            if (asWrite && shard.isHeldByCurrentThread(entry))
+            {
+                throw heldByCaller();
+            }
             if (!shard.isPresent(entry))
             {
                 return null;
@@ -282,7 +289,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public V computeIfAbsent(final K key, final Function<? super K, ? extends V> function)
     {
         Objects.requireNonNull(function, "function");
-        final V existing = get(key);
+        final Scratch scratch = keyScratch(key);
+        final V existing = read(scratch, null, false, true);
         if (existing != null)
         {
             return existing;
@@ -356,14 +364,24 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         return value;
     }
 
+    @SuppressWarnings("unchecked")
     private V previous(final Scratch scratch, final int result)
     {
+        final Object decoded = scratch.decodedPrevious;
+        if (decoded != null)
+        {
+            scratch.decodedPrevious = null;
+            return (V)decoded;
+        }
         return (result & WAS_PRESENT) != 0 ? decodeValue(scratch.out, scratch.outLength, null, false) : null;
     }
 
     /**
-     * Applies a write to the key in {@code scratch}: under the shard lock alone when nobody holds or
-     * waits for the key, otherwise after waiting for the key.
+     * Applies a write to the key in {@code scratch}. When nobody holds or waits for the key and no previous
+     * value must be decoded, the write happens under the shard lock alone. Otherwise the key is taken
+     * (at once, or by waiting outside the shard lock), the previous value is decoded with the key held and
+     * the shard lock free, and only then is the change applied: a previous value that fails to decode
+     * leaves the map unchanged.
      */
     private int update(final Scratch scratch, final int op, final boolean wantPrevious)
     {
@@ -371,6 +389,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final Shard shard = shardFor(hash);
         final int ref;
         final long entry;
+        boolean held = false;
         shard.lockOpen();
         try
         {
@@ -383,44 +402,82 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             entry = shard.address(ref);
             if (shard.isKeyIdle(entry))
             {
-                final int result = apply(shard, entry, op, scratch, wantPrevious);
-                shard.removeIfUnused(ref, hash);
-                return result;
+                if (!(wantPrevious && shard.isPresent(entry) && (op == OP_PUT || op == OP_REPLACE || op == OP_REMOVE)))
+                {
+                    final int result = apply(shard, entry, op, scratch, wantPrevious);
+                    shard.removeIfUnused(ref, hash);
+                    return result;
+                }
+                shard.tryAcquireKey(entry);
+                shard.pin();
+                held = true;
             }
-            if (shard.isHeldByCurrentThread(entry))
+            else if (shard.isHeldByCurrentThread(entry))
             {
                 throw heldByCaller();
             }
-            shard.addWaiter(entry, 1);
+            else
+            {
+                shard.addWaiter(entry, 1);
+            }
         }
         finally
         {
             shard.unlock();
         }
-        final Futex.Outcome outcome = Futex.lock(new KeyLockWord(entry), lot, shard.waitKey(ref), Long.MAX_VALUE, false);
-        boolean releaseMemory = false;
+        if (!held && awaitKey(shard, ref, entry, hash, Long.MAX_VALUE, false) != Futex.Outcome.ACQUIRED)
+        {
+            throw closedException();
+        }
+        return applyHeld(shard, ref, entry, hash, op, scratch, wantPrevious);
+    }
+
+    /**
+     * Applies a write to a key the caller holds, then releases it. The previous value is decoded first,
+     * without the shard lock (the held key cannot change and its pinned entry stays valid).
+     */
+    private int applyHeld(
+        final Shard shard, final int ref, final long entry, final long hash, final int op, final Scratch scratch,
+        final boolean wantPrevious)
+    {
+        Throwable failure = null;
+        if (wantPrevious && shard.isPresent(entry))
+        {
+            try
+            {
+                final int length = shard.committedLength(entry);
+                Scratch.copyFromNative(shard.committedAddress(entry), length, scratch.out);
+                scratch.decodedPrevious = decodeValue(scratch.out, length, null, false);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                failure = ex;
+            }
+        }
+        int result = 0;
         boolean wake = false;
+        boolean releaseMemory = false;
+        boolean open = false;
         shard.lockAny();
         try
         {
-            releaseMemory = shard.addWaiter(entry, -1);
-            if (outcome != Futex.Outcome.ACQUIRED || shard.isClosed())
+            if (!shard.isClosed())
             {
-                if (outcome == Futex.Outcome.ACQUIRED)
+                open = true;
+                try
                 {
-                    shard.releaseKey(entry);
+                    if (failure == null)
+                    {
+                        result = apply(shard, entry, op, scratch, false);
+                    }
                 }
-                throw closedException();
+                finally
+                {
+                    wake = shard.releaseKey(entry);
+                    shard.removeIfUnused(ref, hash);
+                }
             }
-            try
-            {
-                return apply(shard, entry, op, scratch, wantPrevious);
-            }
-            finally
-            {
-                wake = shard.releaseKey(entry);
-                shard.removeIfUnused(ref, hash);
-            }
+            releaseMemory = shard.unpin();
         }
         finally
         {
@@ -432,6 +489,63 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             if (wake)
             {
                 lot.wakeOne(shard.waitKey(ref));
+            }
+        }
+        if (failure != null)
+        {
+            scratch.decodedPrevious = null;
+            if (failure instanceof RuntimeException runtime)
+            {
+                throw runtime;
+            }
+            throw (Error)failure;
+        }
+        if (!open)
+        {
+            scratch.decodedPrevious = null;
+            throw closedException();
+        }
+        return result;
+    }
+
+    /**
+     * Waits, outside the shard lock, for a key the caller registered as a waiter for; on success the
+     * caller holds the key and the shard is pinned for it.
+     *
+     * @return {@link Futex.Outcome#ACQUIRED}, or why not ({@link Futex.Outcome#CLOSED} if the map closed).
+     */
+    private Futex.Outcome awaitKey(
+        final Shard shard, final int ref, final long entry, final long hash, final long deadline, final boolean interruptible)
+    {
+        final Futex.Outcome outcome = Futex.lock(new KeyLockWord(entry), lot, shard.waitKey(ref), deadline, interruptible);
+        boolean releaseMemory = false;
+        shard.lockAny();
+        try
+        {
+            releaseMemory = shard.addWaiter(entry, -1);
+            if (outcome == Futex.Outcome.ACQUIRED && !shard.isClosed())
+            {
+                shard.setOwner(entry);
+                shard.pin();
+                return outcome;
+            }
+            if (outcome == Futex.Outcome.ACQUIRED)
+            {
+                shard.releaseKey(entry);
+                return Futex.Outcome.CLOSED;
+            }
+            if (!shard.isClosed())
+            {
+                shard.removeIfUnused(ref, hash);
+            }
+            return outcome;
+        }
+        finally
+        {
+            shard.unlock();
+            if (releaseMemory)
+            {
+                shard.releaseMemory();
             }
         }
     }
@@ -584,41 +698,33 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         {
             shard.unlock();
         }
-        final Futex.Outcome outcome = Futex.lock(new KeyLockWord(entry), lot, shard.waitKey(ref), deadline, interruptible);
-        boolean releaseMemory = false;
-        shard.lockAny();
-        try
-        {
-            releaseMemory = shard.addWaiter(entry, -1);
-            if (outcome == Futex.Outcome.ACQUIRED && !shard.isClosed())
-            {
-                shard.setOwner(entry);
-                shard.pin();
-                return new HeldEntry<>(this, shard, ref, hash, key);
-            }
-            if (outcome == Futex.Outcome.ACQUIRED)
-            {
-                shard.releaseKey(entry);
-            }
-            else if (!shard.isClosed())
-            {
-                shard.removeIfUnused(ref, hash);
-            }
-        }
-        finally
-        {
-            shard.unlock();
-            if (releaseMemory)
-            {
-                shard.releaseMemory();
-            }
-        }
+        final Futex.Outcome outcome = awaitKey(shard, ref, entry, hash, deadline, interruptible);
         return switch (outcome)
         {
+            case ACQUIRED -> new HeldEntry<>(this, shard, ref, hash, key);
             case TIMED_OUT -> null;
             case INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a LockMap key");
             default -> throw closedException();
         };
+    }
+
+    /**
+     * Commits a held entry's last change, keeping the key.
+     *
+     * @param held the entry.
+     */
+    void publish(final HeldEntry<K, V> held)
+    {
+        final Shard shard = held.shard();
+        shard.lockOpen();
+        try
+        {
+            held.commit();
+        }
+        finally
+        {
+            shard.unlock();
+        }
     }
 
     /**

@@ -32,6 +32,8 @@ public final class Scratch
     public final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
     /** The copied value's length. */
     public int outLength;
+    /** A previous value decoded while its key was held, handed from the write path to its caller. */
+    public Object decodedPrevious;
     /** A flyweight over native bytes, wrapped only for the length of one call. */
     public final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
 
