@@ -9,11 +9,9 @@ import org.lockmap.serialization.Serializer;
  * <pre>
  *   0                   4                   8                                  16
  *   +-------------------+-------------------+----------------------------------+
- *   | lock word (futex) | waiter count      | owner thread id (0 when free)    |
+ *   | lock word (futex) | waiters:24 flags:8| owner: pid:24 thread id:40, or 0 |
  *   +-------------------+-------------------+----------------------------------+
- *  16 | owner pid         | flags             | [key length]   [value length]  |
- *   +-------------------+-------------------+-----------------------------------
- *     | [value ref]       | [policy words ...]                                   |
+ *  16 | [key length]      | [value length]    | [value ref]      | [policy ...] |
  *   +---------------------------------------------------------------------------
  *     | key bytes, from an 8-byte boundary                                       |
  *   +---------------------------------------------------------------------------
@@ -34,20 +32,22 @@ public final class EntryLayout
 {
     /** int: the key lock's futex word: 0 free, 1 held, 2 held with waiters. */
     public static final int LOCK_WORD = 0;
-    /** int: threads registered to wait for this key; changed under the shard lock. */
-    public static final int WAITERS = 4;
-    /** long: the holder's thread id, 0 when free. */
-    public static final int OWNER_THREAD = 8;
-    /** int: the holder's process id. */
-    public static final int OWNER_PID = 16;
-    /** int: {@link #FLAG_PRESENT}, {@link #FLAG_SLOT_B}. */
-    public static final int FLAGS = 20;
+    /**
+     * int: the low 8 bits are flags ({@link #FLAG_PRESENT}, {@link #FLAG_SLOT_B}), the high 24 bits count
+     * the threads registered to wait for this key. Changed only under the shard lock.
+     */
+    public static final int STATE = 4;
+    /** One waiter in {@link #STATE}. */
+    public static final int ONE_WAITER = 1 << 8;
+    /** long: the holder's identity, {@link #owner(int, long)}, 0 when free. */
+    public static final int OWNER = 8;
     /** The entry has a committed value. */
     public static final int FLAG_PRESENT = 1;
     /** The committed fixed-size value is in slot B. */
     public static final int FLAG_SLOT_B = 2;
 
-    private static final int COMMON_HEADER = 24;
+    private static final int COMMON_HEADER = 16;
+    private static final long THREAD_ID_MASK = (1L << 40) - 1;
 
     /** Offset of the int key length, or -1 for fixed-size keys. */
     public final int keyLengthOffset;
@@ -103,6 +103,19 @@ public final class EntryLayout
     public int entrySize(final int keyLength)
     {
         return valueSlotOffset(keyLength) + 2 * valueSlotStride;
+    }
+
+    /**
+     * A holder's identity in one word: Linux pids fit in 22 bits, and thread ids would need a trillion
+     * threads to wrap 40.
+     *
+     * @param pid      the process id.
+     * @param threadId the thread id.
+     * @return the owner word, never 0.
+     */
+    public static long owner(final int pid, final long threadId)
+    {
+        return ((long)pid << 40) | (threadId & THREAD_ID_MASK);
     }
 
     /**

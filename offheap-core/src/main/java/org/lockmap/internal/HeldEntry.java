@@ -38,6 +38,9 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private int pendingLength;
     private boolean closed;
     private UnsafeBuffer flyweight;
+    /** The object the last {@link #get()} decoded, while no change has happened since. */
+    private V lastRead;
+    private boolean lastReadCurrent;
 
     HeldEntry(final OffHeapLockMap<K, V> map, final Shard shard, final int ref, final long hash, final K key)
     {
@@ -87,7 +90,9 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         view.wrap(address, valueLength());
         try
         {
-            return map.decodeValue(view, view.capacity(), null, false);
+            lastRead = map.decodeValue(view, view.capacity(), null, false);
+            lastReadCurrent = true;
+            return lastRead;
         }
         finally
         {
@@ -104,7 +109,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     public V put(final V value)
     {
         Objects.requireNonNull(value, "value");
-        final V previous = get();
+        final V previous = previousValue(value);
         final Scratch scratch = Scratch.get();
         final int length = map.serializeValue(value, scratch.value);
         writePending(length, null, scratch.value);
@@ -113,11 +118,26 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
 
     public V remove()
     {
-        final V previous = get();
+        final V previous = previousValue(null);
         dropPendingBlock();
         pending = REMOVE;
-        invalidateFlyweight();
+        forgetReads();
         return previous;
+    }
+
+    /**
+     * The value before a change: what {@link #get()} last decoded if nothing changed since, so that
+     * {@code e.put(e.get() + 1)} decodes once; decoded again if the caller passes that same object back
+     * (it may have mutated it).
+     */
+    private V previousValue(final V newValue)
+    {
+        if (lastReadCurrent && !closed && lastRead != newValue)
+        {
+            map.checkOpen();
+            return lastRead;
+        }
+        return get();
     }
 
     public V getOrPut(final Supplier<? extends V> supplier)
@@ -162,7 +182,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             return;
         }
         closed = true;
-        invalidateFlyweight();
+        forgetReads();
         map.release(this);
     }
 
@@ -205,7 +225,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             {
                 Scratch.copyToNative(source, length, spare);
                 pending = PUT;
-                invalidateFlyweight();
+                forgetReads();
                 return;
             }
             final Scratch scratch = Scratch.get();
@@ -261,7 +281,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             pendingLength = length;
         }
         pending = PUT;
-        invalidateFlyweight();
+        forgetReads();
     }
 
     private void dropPendingBlock()
@@ -288,8 +308,10 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         return pending == PUT && !fixedValues ? pendingLength : shard.committedLength(entry);
     }
 
-    private void invalidateFlyweight()
+    private void forgetReads()
     {
+        lastReadCurrent = false;
+        lastRead = null;
         if (flyweight != null)
         {
             flyweight.wrap(EMPTY);

@@ -438,7 +438,7 @@ public final class Shard
      */
     public boolean isPresent(final long entry)
     {
-        return (UnsafeApi.getInt(entry + EntryLayout.FLAGS) & EntryLayout.FLAG_PRESENT) != 0;
+        return (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_PRESENT) != 0;
     }
 
     /**
@@ -449,7 +449,7 @@ public final class Shard
     {
         if (layout.fixedValueSize >= 0)
         {
-            return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.FLAGS) & EntryLayout.FLAG_SLOT_B) != 0);
+            return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0);
         }
         return memory.address(UnsafeApi.getInt(entry + layout.valueRefOffset));
     }
@@ -471,7 +471,7 @@ public final class Shard
      */
     public long spareSlotAddress(final long entry)
     {
-        return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.FLAGS) & EntryLayout.FLAG_SLOT_B) == 0);
+        return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) == 0);
     }
 
     private long slotAddress(final long entry, final boolean slotB)
@@ -522,12 +522,12 @@ public final class Shard
      */
     public void commitSpareSlot(final long entry)
     {
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.FLAGS);
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
         if ((flags & EntryLayout.FLAG_PRESENT) == 0)
         {
             addSize(1);
         }
-        UnsafeApi.putInt(entry + EntryLayout.FLAGS, (flags ^ EntryLayout.FLAG_SLOT_B) | EntryLayout.FLAG_PRESENT);
+        UnsafeApi.putInt(entry + EntryLayout.STATE, (flags ^ EntryLayout.FLAG_SLOT_B) | EntryLayout.FLAG_PRESENT);
     }
 
     /**
@@ -540,7 +540,7 @@ public final class Shard
      */
     public void commitBlock(final long entry, final int ref, final int length)
     {
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.FLAGS);
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
         if ((flags & EntryLayout.FLAG_PRESENT) == 0)
         {
             addSize(1);
@@ -551,7 +551,7 @@ public final class Shard
         }
         UnsafeApi.putInt(entry + layout.valueRefOffset, ref);
         UnsafeApi.putInt(entry + layout.valueLengthOffset, length);
-        UnsafeApi.putInt(entry + EntryLayout.FLAGS, flags | EntryLayout.FLAG_PRESENT);
+        UnsafeApi.putInt(entry + EntryLayout.STATE, flags | EntryLayout.FLAG_PRESENT);
     }
 
     /**
@@ -561,14 +561,14 @@ public final class Shard
      */
     public void clearValue(final long entry)
     {
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.FLAGS);
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
         if ((flags & EntryLayout.FLAG_PRESENT) != 0)
         {
             if (layout.fixedValueSize < 0)
             {
                 memory.free(UnsafeApi.getInt(entry + layout.valueRefOffset), UnsafeApi.getInt(entry + layout.valueLengthOffset));
             }
-            UnsafeApi.putInt(entry + EntryLayout.FLAGS, flags & ~EntryLayout.FLAG_PRESENT);
+            UnsafeApi.putInt(entry + EntryLayout.STATE, flags & ~EntryLayout.FLAG_PRESENT);
             addSize(-1);
         }
     }
@@ -625,8 +625,7 @@ public final class Shard
      */
     public void setOwner(final long entry)
     {
-        UnsafeApi.putLong(entry + EntryLayout.OWNER_THREAD, Thread.currentThread().threadId());
-        UnsafeApi.putInt(entry + EntryLayout.OWNER_PID, PID);
+        UnsafeApi.putLong(entry + EntryLayout.OWNER, EntryLayout.owner(PID, Thread.currentThread().threadId()));
     }
 
     /**
@@ -637,8 +636,7 @@ public final class Shard
      */
     public boolean releaseKey(final long entry)
     {
-        UnsafeApi.putLong(entry + EntryLayout.OWNER_THREAD, 0L);
-        UnsafeApi.putInt(entry + EntryLayout.OWNER_PID, 0);
+        UnsafeApi.putLong(entry + EntryLayout.OWNER, 0L);
         return KeyLockWord.release(entry + EntryLayout.LOCK_WORD);
     }
 
@@ -662,8 +660,7 @@ public final class Shard
     public boolean isHeldByCurrentThread(final long entry)
     {
         return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
-            UnsafeApi.getLong(entry + EntryLayout.OWNER_THREAD) == Thread.currentThread().threadId() &&
-            UnsafeApi.getInt(entry + EntryLayout.OWNER_PID) == PID;
+            UnsafeApi.getLong(entry + EntryLayout.OWNER) == EntryLayout.owner(PID, Thread.currentThread().threadId());
     }
 
     /**
@@ -676,13 +673,13 @@ public final class Shard
      */
     public boolean addWaiter(final long entry, final int delta)
     {
-        UnsafeApi.putInt(entry + EntryLayout.WAITERS, waiters(entry) + delta);
+        UnsafeApi.putInt(entry + EntryLayout.STATE, UnsafeApi.getInt(entry + EntryLayout.STATE) + delta * EntryLayout.ONE_WAITER);
         pins += delta;
         return releasable();
     }
 
     private static int waiters(final long entry)
     {
-        return UnsafeApi.getInt(entry + EntryLayout.WAITERS);
+        return UnsafeApi.getInt(entry + EntryLayout.STATE) >>> 8;
     }
 }

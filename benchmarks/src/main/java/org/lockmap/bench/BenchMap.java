@@ -1,0 +1,82 @@
+package org.lockmap.bench;
+
+/**
+ * One map under test, behind the four operations the suite measures. A JMH fork builds exactly one
+ * implementation, so every call site below stays monomorphic and is inlined as if the map were called
+ * directly.
+ */
+public abstract class BenchMap implements AutoCloseable
+{
+    /** The names accepted by {@link #create}, as they appear in the {@code map} JMH parameter. */
+    public static final String LOCKMAP = "LockMap";
+    /** {@link java.util.concurrent.ConcurrentHashMap}, on heap. */
+    public static final String CHM = "CHM";
+    /** Chronicle Map, in anonymous off-heap memory (not persisted). */
+    public static final String CHRONICLE = "Chronicle";
+
+    /**
+     * @param key a key.
+     * @return its value, or null.
+     */
+    public abstract Long get(Long key);
+
+    /**
+     * {@link java.util.Map#put}: sets the value and returns the previous one.
+     *
+     * @param key   a key.
+     * @param value the new value.
+     * @return the previous value, or null.
+     */
+    public abstract Long put(Long key, Long value);
+
+    /**
+     * Sets the value without returning the previous one ({@code LockMap.set}; Chronicle's {@code put} on a
+     * map built with {@code putReturnsNull(true)}; for CHM a {@code put} whose result is dropped).
+     *
+     * @param key   a key.
+     * @param value the new value.
+     */
+    public abstract void set(Long key, Long value);
+
+    /**
+     * Adds one to the key's value, atomically with respect to every other writer of that key, the way
+     * each map's users would write a read-modify-write.
+     *
+     * @param key a present key.
+     */
+    public abstract void increment(Long key);
+
+    /**
+     * @return the number of entries.
+     */
+    public abstract long size();
+
+    /**
+     * @return bytes of native memory the map reports for itself, or -1 for an on-heap map.
+     */
+    public abstract long offHeapBytes();
+
+    @Override
+    public abstract void close();
+
+    /**
+     * Builds an empty map.
+     *
+     * @param name           {@link #LOCKMAP}, {@link #CHM} or {@link #CHRONICLE}.
+     * @param entries        the number of entries to size for.
+     * @param putReturnsNull for Chronicle only: build with {@code putReturnsNull(true)}, so that {@code put}
+     *                       skips reading the previous value (what {@code set} measures).
+     * @return the map.
+     */
+    public static BenchMap create(final String name, final int entries, final boolean putReturnsNull)
+    {
+        return switch (name)
+        {
+            case LOCKMAP -> new LockMapTarget(entries);
+            case CHM -> new ChmTarget(entries);
+            case CHRONICLE -> new ChronicleTarget(entries, putReturnsNull);
+            default -> throw new IllegalArgumentException(
+                "unknown map '" + name + "': expected " + LOCKMAP + ", " + CHM + " or " + CHRONICLE);
+        };
+    }
+}

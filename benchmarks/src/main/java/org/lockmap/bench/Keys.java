@@ -1,0 +1,54 @@
+package org.lockmap.bench;
+
+/**
+ * The keys and values of every benchmark and of the footprint program: distinct, well-spread 64-bit
+ * numbers, the same in every JVM, generated once and boxed once so that boxing is not measured.
+ */
+public final class Keys
+{
+    private Keys()
+    {
+    }
+
+    /**
+     * MurmurHash3's 64-bit finaliser: a bijection, so distinct inputs give distinct keys.
+     *
+     * @param x any number.
+     * @return its mix.
+     */
+    public static long mix64(final long x)
+    {
+        long z = x;
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    /**
+     * @param count how many.
+     * @return {@code count} distinct boxed keys.
+     */
+    public static Long[] keys(final int count)
+    {
+        final Long[] keys = new Long[count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = mix64(i);
+        }
+        return keys;
+    }
+
+    /**
+     * @param count how many.
+     * @return {@code count} boxed values, none in the {@code Long.valueOf} cache.
+     */
+    public static Long[] values(final int count)
+    {
+        final Long[] values = new Long[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = mix64(~(long)i) | (1L << 62);
+        }
+        return values;
+    }
+}

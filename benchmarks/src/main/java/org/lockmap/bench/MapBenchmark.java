@@ -1,0 +1,172 @@
+package org.lockmap.bench;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.ThreadParams;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * LockMap, ConcurrentHashMap and Chronicle Map side by side: {@code Long -> Long}, prefilled with
+ * {@link #entries} keys, each operation on a key drawn uniformly at random from them (so every get hits).
+ *
+ * <ul>
+ *   <li>{@code get}: {@code map.get(k)}. CHM returns the stored object; LockMap and Chronicle decode
+ *       a new {@code Long} (24 B/op with the default 12-byte object header: the API's
+ *       result, not the map's).</li>
+ *   <li>{@code put}: {@code map.put(k, v)} returning the previous value (decoded, so 24 B/op for the
+ *       off-heap maps).</li>
+ *   <li>{@code set}: the write without the previous value: {@code LockMap.set}; Chronicle's {@code put}
+ *       on a map built with {@code putReturnsNull(true)}; CHM's {@code put} with the result dropped.</li>
+ *   <li>{@code rmw}: the locked read-modify-write: {@code LockMap.lock(k)} then
+ *       {@code e.put(e.get() + 1)}; Chronicle's {@code queryContext(k)} + {@code updateLock()} +
+ *       {@code replaceValue}; CHM's {@code merge(k, 1L, Long::sum)}.</li>
+ * </ul>
+ *
+ * Keys and values are boxed once in {@link Keys}; the benchmark itself allocates nothing, so
+ * {@code -prof gc}'s {@code gc.alloc.rate.norm} is the map's (and its API's) allocation.
+ *
+ * <p>Threads: 1 here; {@code -t 2} (or the report runner) for two threads. Each thread draws its own
+ * random keys; throughput is the sum over threads.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Threads(1)
+@Fork(value = 3, jvmArgsAppend = {
+    JvmFlags.LOCKMAP_UNSAFE, JvmFlags.LOCKMAP_NATIVE, JvmFlags.CHRONICLE_NO_ANALYTICS, JvmFlags.CHRONICLE_JAVAC,
+    JvmFlags.CHRONICLE_DEFINE_CLASS, JvmFlags.CHRONICLE_REFLECT, JvmFlags.CHRONICLE_CLEANER, JvmFlags.CHRONICLE_NIO,
+    JvmFlags.QUIET_SUN_MISC_UNSAFE, "-Xms2g", "-Xmx2g"})
+public class MapBenchmark
+{
+    /** The map under test; see {@link BenchMap}. */
+    @Param({BenchMap.LOCKMAP, BenchMap.CHM, BenchMap.CHRONICLE})
+    public String map;
+
+    /** How many keys the map is prefilled with, and drawn from. */
+    @Param("1000000")
+    public int entries;
+
+    BenchMap target;
+    Long[] keys;
+    Long[] values;
+
+    /**
+     * Builds and prefills the map.
+     *
+     * @param params which benchmark runs: the {@code set} benchmark builds Chronicle with
+     *               {@code putReturnsNull(true)}.
+     */
+    @Setup(Level.Trial)
+    public void setUp(final BenchmarkParams params)
+    {
+        keys = Keys.keys(entries);
+        values = Keys.values(entries);
+        target = BenchMap.create(map, entries, params.getBenchmark().endsWith(".set"));
+        for (int i = 0; i < entries; i++)
+        {
+            target.set(keys[i], values[i]);
+        }
+        if (target.size() != entries)
+        {
+            throw new IllegalStateException(map + " holds " + target.size() + " entries after prefilling " + entries);
+        }
+    }
+
+    /**
+     * Frees the map.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        target.close();
+    }
+
+    /**
+     * A per-thread xorshift generator of indices in {@code [0, entries)}: a few cycles, no allocation,
+     * the same cost for every map.
+     */
+    @State(Scope.Thread)
+    public static class Picker
+    {
+        private long state;
+        private int bound;
+
+        /**
+         * @param benchmark the benchmark state, for the number of entries.
+         * @param thread    this thread's index, for a distinct seed per thread.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final MapBenchmark benchmark, final ThreadParams thread)
+        {
+            bound = benchmark.entries;
+            state = Keys.mix64(0x9E3779B97F4A7C15L * (thread.getThreadIndex() + 1)) | 1;
+        }
+
+        int next()
+        {
+            long x = state;
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            state = x;
+            // Lemire's multiply-shift: uniform in [0, bound) from the top 32 bits.
+            return (int)(((x >>> 32) * bound) >>> 32);
+        }
+    }
+
+    /**
+     * @param p the key picker.
+     * @return the value.
+     */
+    @Benchmark
+    public Long get(final Picker p)
+    {
+        return target.get(keys[p.next()]);
+    }
+
+    /**
+     * @param p the key picker.
+     * @return the previous value.
+     */
+    @Benchmark
+    public Long put(final Picker p)
+    {
+        final int i = p.next();
+        return target.put(keys[i], values[i]);
+    }
+
+    /**
+     * @param p the key picker.
+     */
+    @Benchmark
+    public void set(final Picker p)
+    {
+        final int i = p.next();
+        target.set(keys[i], values[i]);
+    }
+
+    /**
+     * @param p the key picker.
+     */
+    @Benchmark
+    public void rmw(final Picker p)
+    {
+        target.increment(keys[p.next()]);
+    }
+}
