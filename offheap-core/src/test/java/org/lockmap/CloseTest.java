@@ -192,7 +192,7 @@ class CloseTest
     {
         final AtomicLong spurious = new AtomicLong();
         final AtomicLong roundOfFirst = new AtomicLong(-1);
-        for (int r = 0; r < 40 && spurious.get() == 0; r++)
+        for (int r = 0; r < 100 && spurious.get() == 0; r++)
         {
             final int round = r;
             // One shard: the threads contend for its lock and spin on the lock word, in the memory being freed.
@@ -251,7 +251,7 @@ class CloseTest
         }
         assertEquals(0, spurious.get(),
             "threads whose get/put ended with IllegalStateException (map closed) came back with their interrupt " +
-                "status set (first in close round " + roundOfFirst.get() + " of 40)");
+                "status set (first in close round " + roundOfFirst.get() + " of 100)");
     }
 
     @Test
