@@ -3,6 +3,8 @@ package org.lockmap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
+import org.lockmap.serialization.Serializers;
+import org.lockmap.support.DecimalLongs;
 import org.lockmap.support.Maps;
 import org.lockmap.support.Threads;
 import org.lockmap.support.Workers;
@@ -38,13 +40,22 @@ class CloseTest
     {
         for (int round = 0; round < 5; round++)
         {
-            hammerAndClose(round);
+            hammerAndClose(round, Maps.longs());
         }
     }
 
-    private static void hammerAndClose(final int round) throws Throwable
+    @Test
+    void closingWhileThreadsHammerAMapOfVariableSizeValuesEndsEveryThreadWithSuccessOrIllegalStateException()
+        throws Throwable
     {
-        final LockMap<Long, Long> map = Maps.longs();
+        for (int round = 0; round < 5; round++)
+        {
+            hammerAndClose(round, LockMap.builder(Serializers.longs(), DecimalLongs.INSTANCE).build());
+        }
+    }
+
+    private static void hammerAndClose(final int round, final LockMap<Long, Long> map) throws Throwable
+    {
         for (long k = 0; k < KEYS; k++)
         {
             map.put(k, k);
@@ -86,6 +97,9 @@ class CloseTest
                         throw new AssertionError("IllegalStateException before close() was called: " + expected, expected);
                     }
                     afterClose++;
+                    // A spurious interrupt left by close() is pinned down by its own test below; clear it
+                    // here so that it does not surface as an InterruptedException from a later tryLock.
+                    Thread.interrupted();
                 }
             }
         });
@@ -164,6 +178,80 @@ class CloseTest
             case 12 -> map.compute(key, (k, v) -> v == null ? 1L : null);
             default -> map.set(key + KEYS * (t + 1), key);
         }
+    }
+
+    /**
+     * close() must not leave a thread that was using the map with an interrupt status it did not have:
+     * that thread's next blocking call (a sleep, a queue take, a timed tryLock on another map) would
+     * throw InterruptedException for no reason. Freeing a shared FFM arena while another platform thread
+     * is inside an access to it makes HotSpot deliver an asynchronous exception to that thread, and that
+     * delivery also sets the thread's interrupt status; whoever frees the memory that way must clear it.
+     */
+    @Test
+    void closeLeavesNoSpuriousInterruptStatusOnThreadsUsingTheMap()
+    {
+        final AtomicLong spurious = new AtomicLong();
+        final AtomicLong roundOfFirst = new AtomicLong(-1);
+        for (int r = 0; r < 100 && spurious.get() == 0; r++)
+        {
+            final int round = r;
+            // One shard: the threads contend for its lock and spin on the lock word, in the memory being freed.
+            final LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs()).shards(1).build();
+            for (long k = 0; k < KEYS; k++)
+            {
+                map.put(k, k);
+            }
+            final CountDownLatch running = new CountDownLatch(6);
+            final int delay = 5 + r % 10;
+            final Threads.Async<Void> closer = Threads.start("closer", () ->
+            {
+                running.await();
+                Thread.sleep(delay);
+                map.close();
+                return null;
+            });
+            Workers.run(6, Duration.ofSeconds(30), t ->
+            {
+                final SplittableRandom random = new SplittableRandom(t);
+                running.countDown();
+                while (true)
+                {
+                    final boolean before = Thread.currentThread().isInterrupted();
+                    try
+                    {
+                        final long key = random.nextLong(KEYS);
+                        if (random.nextBoolean())
+                        {
+                            map.get(key);
+                        }
+                        else
+                        {
+                            map.put(key, key);
+                        }
+                    }
+                    catch (final IllegalStateException closed)
+                    {
+                        if (!before && Thread.interrupted())
+                        {
+                            spurious.incrementAndGet();
+                            roundOfFirst.compareAndSet(-1, round);
+                        }
+                        return;
+                    }
+                }
+            });
+            try
+            {
+                closer.await(Duration.ofSeconds(10));
+            }
+            catch (final Throwable t)
+            {
+                throw new AssertionError(t);
+            }
+        }
+        assertEquals(0, spurious.get(),
+            "threads whose get/put ended with IllegalStateException (map closed) came back with their interrupt " +
+                "status set (first in close round " + roundOfFirst.get() + " of 100)");
     }
 
     @Test

@@ -423,6 +423,69 @@ class ConcurrentMapContractTest
         assertSame(Serializers.strings(), map.valueSerializer());
     }
 
+    /** A mutable long, for a serializer that reads into a caller's object. */
+    static final class MutableLong
+    {
+        long value;
+    }
+
+    @Test
+    void getUsingFillsTheCallersObjectWhenTheSerializerSupportsReuse()
+    {
+        final org.lockmap.serialization.Serializer<MutableLong> reusing = new org.lockmap.serialization.Serializer<>()
+        {
+            public org.lockmap.serialization.SerializerFingerprint fingerprint()
+            {
+                return new org.lockmap.serialization.SerializerFingerprint("test.mutable-long", 1, 8);
+            }
+
+            public int fixedSize()
+            {
+                return 8;
+            }
+
+            public int sizeOf(final MutableLong value)
+            {
+                return 8;
+            }
+
+            public void write(final MutableLong value, final org.agrona.MutableDirectBuffer buffer, final int offset)
+            {
+                buffer.putLong(offset, value.value);
+            }
+
+            public MutableLong read(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                final MutableLong m = new MutableLong();
+                m.value = buffer.getLong(offset);
+                return m;
+            }
+
+            public MutableLong read(final org.agrona.DirectBuffer buffer, final int offset, final int length, final MutableLong reuse)
+            {
+                final MutableLong m = reuse == null ? new MutableLong() : reuse;
+                m.value = buffer.getLong(offset);
+                return m;
+            }
+
+            public boolean supportsReuse()
+            {
+                return true;
+            }
+        };
+        try (LockMap<Long, MutableLong> m = LockMap.builder(Serializers.longs(), reusing).build())
+        {
+            final MutableLong stored = new MutableLong();
+            stored.value = 42;
+            m.put(1L, stored);
+            final MutableLong reuse = new MutableLong();
+            assertSame(reuse, m.getUsing(1L, reuse), "getUsing returns the caller's object");
+            assertEquals(42L, reuse.value);
+            assertNull(m.getUsing(2L, reuse), "absent key");
+            assertEquals(42L, m.get(1L).value);
+        }
+    }
+
     @Test
     void keysAreEqualByTheirBytesAndReadsReturnCopies()
     {
