@@ -315,7 +315,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public V computeIfPresent(final K key, final BiFunction<? super K, ? super V, ? extends V> function)
     {
         Objects.requireNonNull(function, "function");
-        if (!containsKey(key))
+        if (read(keyScratch(key), null, false, true) == null)
         {
             return null;
         }

@@ -68,14 +68,7 @@ public final class Shard
      */
     public void lockOpen()
     {
-        try
-        {
-            if (!memory.compareAndSet(Futex.FREE, Futex.HELD))
-            {
-                Futex.lockShort(memory, lot, lockWaitKey);
-            }
-        }
-        catch (final IllegalStateException ex)
+        if (!lockAny())
         {
             throw OffHeapLockMap.closedException();
         }
@@ -93,6 +86,7 @@ public final class Shard
      */
     public boolean lockAny()
     {
+        final boolean wasInterrupted = Thread.currentThread().isInterrupted();
         try
         {
             if (!memory.compareAndSet(Futex.FREE, Futex.HELD))
@@ -103,7 +97,21 @@ public final class Shard
         }
         catch (final IllegalStateException ex)
         {
+            clearInterruptSetByClose(wasInterrupted);
             return false;
+        }
+    }
+
+    /**
+     * Closing a shared {@link java.lang.foreign.Arena} stops threads that touch its memory with an
+     * asynchronous exception, which also sets their interrupt status; undo that for threads that were not
+     * interrupted before.
+     */
+    private static void clearInterruptSetByClose(final boolean wasInterrupted)
+    {
+        if (!wasInterrupted)
+        {
+            Thread.interrupted();
         }
     }
 
@@ -112,6 +120,7 @@ public final class Shard
      */
     public void unlock()
     {
+        final boolean wasInterrupted = Thread.currentThread().isInterrupted();
         try
         {
             if (memory.getAndSet(Futex.FREE) == Futex.CONTENDED)
@@ -121,6 +130,7 @@ public final class Shard
         }
         catch (final IllegalStateException ex)
         {
+            clearInterruptSetByClose(wasInterrupted);
             throw OffHeapLockMap.closedException();
         }
     }
