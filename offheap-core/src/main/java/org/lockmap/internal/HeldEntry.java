@@ -33,6 +33,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private final long hash;
     private final K key;
     private final boolean fixedValues;
+    /** The locking thread's scratch: an entry is used by the thread that locked it. */
+    private final Scratch scratch;
     private int pending = NONE;
     private int pendingRef;
     private int pendingLength;
@@ -42,15 +44,17 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private V lastRead;
     private boolean lastReadCurrent;
 
-    HeldEntry(final OffHeapLockMap<K, V> map, final Shard shard, final int ref, final long hash, final K key)
+    HeldEntry(
+        final OffHeapLockMap<K, V> map, final Shard shard, final int ref, final long hash, final K key, final Scratch scratch)
     {
+        this.scratch = scratch;
         this.map = map;
         this.shard = shard;
         this.ref = ref;
         this.entry = shard.address(ref);
         this.hash = hash;
         this.key = key;
-        this.fixedValues = map.valueSerializer().fixedSize() >= 0;
+        this.fixedValues = map.hasFixedSizeValues();
     }
 
     Shard shard()
@@ -86,7 +90,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return null;
         }
-        final UnsafeBuffer view = Scratch.get().view;
+        final UnsafeBuffer view = scratch.view;
         view.wrap(address, valueLength());
         try
         {
@@ -110,7 +114,6 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     {
         Objects.requireNonNull(value, "value");
         final V previous = previousValue(value);
-        final Scratch scratch = Scratch.get();
         final int length = map.serializeValue(value, scratch.value);
         writePending(length, null, scratch.value);
         return previous;
@@ -229,7 +232,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source)
     {
         checkUsable();
-        final UnsafeBuffer target = Scratch.get().view;
+        final UnsafeBuffer target = scratch.view;
         if (fixedValues)
         {
             final long spare = shard.spareSlotAddress(entry);
@@ -240,7 +243,6 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
                 forgetReads();
                 return;
             }
-            final Scratch scratch = Scratch.get();
             if (pending == PUT)
             {
                 // The spare slot holds this holder's last put: keep a copy in case the writer fails.

@@ -675,14 +675,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 final int created = shard.insert(scratch.key, scratch.keyLength, hash);
                 shard.tryAcquireKey(shard.address(created));
                 shard.pin();
-                return new HeldEntry<>(this, shard, created, hash, key);
+                return new HeldEntry<>(this, shard, created, hash, key, scratch);
             }
             ref = found;
             entry = shard.address(ref);
             if (shard.tryAcquireKey(entry))
             {
                 shard.pin();
-                return new HeldEntry<>(this, shard, ref, hash, key);
+                return new HeldEntry<>(this, shard, ref, hash, key, scratch);
             }
             if (shard.isHeldByCurrentThread(entry))
             {
@@ -701,7 +701,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final Futex.Outcome outcome = awaitKey(shard, ref, entry, hash, deadline, interruptible);
         return switch (outcome)
         {
-            case ACQUIRED -> new HeldEntry<>(this, shard, ref, hash, key);
+            case ACQUIRED -> new HeldEntry<>(this, shard, ref, hash, key, scratch);
             case TIMED_OUT -> null;
             case INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a LockMap key");
             default -> throw closedException();
@@ -949,6 +949,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public Serializer<V> valueSerializer()
     {
         return valueSerializer;
+    }
+
+    boolean hasFixedSizeValues()
+    {
+        return layout.fixedValueSize >= 0;
     }
 
     void checkOpen()
