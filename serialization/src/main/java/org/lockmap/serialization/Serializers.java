@@ -190,6 +190,7 @@ public final class Serializers
      * @param <T>     the marshallable type.
      * @return a serializer whose reads can fill a caller's instance.
      */
+    @SuppressWarnings("exports") // chronicle.bytes is optional: only callers of this method need it
     public static <T extends net.openhft.chronicle.bytes.BytesMarshallable> Serializer<T> marshallable(
         final Supplier<T> factory)
     {
@@ -205,6 +206,7 @@ public final class Serializers
      * @param <T>           the marshallable type.
      * @return a serializer whose reads can fill a caller's instance.
      */
+    @SuppressWarnings("exports") // chronicle.bytes is optional: only callers of this method need it
     public static <T extends net.openhft.chronicle.bytes.BytesMarshallable> Serializer<T> marshallable(
         final Supplier<T> factory, final int formatVersion)
     {
