@@ -183,7 +183,7 @@ final class MarshallableSerializer<T extends BytesMarshallable> implements Seria
         }
         catch (final RuntimeException | AssertionError ex)
         {
-            throw Checks.fail(this, "writeMarshallable failed: " + ex, ex);
+            throw Checks.fail(this, "writeMarshallable failed: " + ex + hint(ex), ex);
         }
         return bytes;
     }
@@ -196,7 +196,8 @@ final class MarshallableSerializer<T extends BytesMarshallable> implements Seria
         }
         catch (final RuntimeException | AssertionError ex)
         {
-            throw Checks.fail(this, "readMarshallable could not read the stored " + in.readLimit() + " bytes: " + ex, ex);
+            throw Checks.fail(
+                this, "readMarshallable could not read the stored " + in.readLimit() + " bytes: " + ex + hint(ex), ex);
         }
         final long unread = in.readRemaining();
         if (unread != 0)
@@ -205,6 +206,24 @@ final class MarshallableSerializer<T extends BytesMarshallable> implements Seria
                 " bytes unread");
         }
         return target;
+    }
+
+    /**
+     * Chronicle's reflective default marshalling fails with an {@link IllegalAccessException} deep in its
+     * cause chain when the JVM does not open {@code java.lang.reflect}: say how to fix it.
+     */
+    static String hint(final Throwable failure)
+    {
+        for (Throwable t = failure; t != null; t = t.getCause())
+        {
+            if (t instanceof IllegalAccessException)
+            {
+                return " (Chronicle's reflective default marshalling needs the JVM flag " +
+                    "--add-opens java.base/java.lang.reflect=ALL-UNNAMED, or override readMarshallable and " +
+                    "writeMarshallable)";
+            }
+        }
+        return "";
     }
 
     private int size(final Bytes<?> bytes)
