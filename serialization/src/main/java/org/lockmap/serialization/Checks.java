@@ -39,7 +39,11 @@ final class Checks
      * {@link #range} and {@link #length} together: the check every fixed-size read starts with.
      */
     static void fixed(
-        final Serializer<?> serializer, final DirectBuffer buffer, final int offset, final int length, final int expected)
+        final Serializer<?> serializer,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int expected)
     {
         length(serializer, length, expected);
         range(serializer, buffer, offset, length);

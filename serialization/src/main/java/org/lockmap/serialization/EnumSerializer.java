@@ -42,7 +42,11 @@ final class EnumSerializer<E extends Enum<E>> implements Serializer<E>
 
     static int sizeFor(final int constantCount)
     {
-        return constantCount <= 1 << Byte.SIZE ? Byte.BYTES : constantCount <= 1 << Short.SIZE ? Short.BYTES : Integer.BYTES;
+        if (constantCount <= 1 << Byte.SIZE)
+        {
+            return Byte.BYTES;
+        }
+        return constantCount <= 1 << Short.SIZE ? Short.BYTES : Integer.BYTES;
     }
 
     /**

@@ -111,7 +111,8 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
         final StringJoiner description = new StringJoiner(",", "lockmap.record:" + type.getName() + "(", ")");
         for (final RecordComponentCodec component : components)
         {
-            description.add(component.name + ":" + component.type.getTypeName() + "=" + component.serializer.fingerprint());
+            description.add(
+                component.name + ":" + component.type.getTypeName() + "=" + component.serializer.fingerprint());
         }
         fingerprint = new SerializerFingerprint(description.toString(), 1, fixedSize);
     }

@@ -234,6 +234,35 @@ class MarshallableSerializerTest
         assertEquals(quote, Buffers.roundTrip(serializer, quote));
     }
 
+    static final class Nothing implements BytesMarshallable
+    {
+        @Override
+        public void writeMarshallable(final BytesOut<?> out)
+        {
+        }
+
+        @Override
+        public void readMarshallable(final BytesIn<?> in)
+        {
+        }
+    }
+
+    @Test
+    void aMarshallableThatWritesNothing()
+    {
+        final Serializer<Nothing> nothing = Serializers.marshallable(Nothing::new);
+        assertEquals(0, nothing.sizeOf(new Nothing()));
+        for (final Buffers.Kind kind : Buffers.Kind.values())
+        {
+            final Nothing reuse = new Nothing();
+            assertSame(reuse, Buffers.read(nothing, new byte[0], kind, reuse));
+            final SerializationException ex =
+                assertThrows(SerializationException.class, () -> Buffers.read(nothing, new byte[]{ 1 }, kind));
+            assertTrue(ex.getMessage().contains("left 1 of the stored 1 bytes unread"), ex.getMessage());
+        }
+        Buffers.roundTrip(nothing, new Nothing());
+    }
+
     @Test
     void aMissingAddOpensIsExplained()
     {
