@@ -16,6 +16,20 @@ final class BooleanSerializer implements Serializer<Boolean>
         buffer.putByte(offset, value ? (byte)1 : (byte)0);
     }
 
+    static boolean get(final DirectBuffer buffer, final int offset)
+    {
+        final byte b = buffer.getByte(offset);
+        if (b == 1)
+        {
+            return true;
+        }
+        if (b == 0)
+        {
+            return false;
+        }
+        throw Checks.fail(INSTANCE, "a boolean is stored as 0 or 1, found " + (b & 0xFF));
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -39,16 +53,7 @@ final class BooleanSerializer implements Serializer<Boolean>
     public Boolean read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, 1);
-        final byte b = buffer.getByte(offset);
-        if (b == 1)
-        {
-            return Boolean.TRUE;
-        }
-        if (b == 0)
-        {
-            return Boolean.FALSE;
-        }
-        throw Checks.fail(this, "a boolean is stored as 0 or 1, found " + (b & 0xFF));
+        return get(buffer, offset);
     }
 
     public String toString()

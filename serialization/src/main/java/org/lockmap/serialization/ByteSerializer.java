@@ -16,6 +16,11 @@ final class ByteSerializer implements Serializer<Byte>
         buffer.putByte(offset, value);
     }
 
+    static byte get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getByte(offset);
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -39,7 +44,7 @@ final class ByteSerializer implements Serializer<Byte>
     public Byte read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, 1);
-        return buffer.getByte(offset);
+        return get(buffer, offset);
     }
 
     public String toString()

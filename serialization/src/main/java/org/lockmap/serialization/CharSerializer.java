@@ -18,6 +18,11 @@ final class CharSerializer implements Serializer<Character>
         buffer.putChar(offset, value, ByteOrder.LITTLE_ENDIAN);
     }
 
+    static char get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getChar(offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -41,7 +46,7 @@ final class CharSerializer implements Serializer<Character>
     public Character read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, 2);
-        return buffer.getChar(offset, ByteOrder.LITTLE_ENDIAN);
+        return get(buffer, offset);
     }
 
     public String toString()

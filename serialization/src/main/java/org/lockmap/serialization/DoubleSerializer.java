@@ -22,6 +22,11 @@ final class DoubleSerializer implements Serializer<Double>
         buffer.putLong(offset, Double.doubleToLongBits(value), ByteOrder.LITTLE_ENDIAN);
     }
 
+    static double get(final DirectBuffer buffer, final int offset)
+    {
+        return Double.longBitsToDouble(buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN));
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -45,7 +50,7 @@ final class DoubleSerializer implements Serializer<Double>
     public Double read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, Double.BYTES);
-        return Double.longBitsToDouble(buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN));
+        return get(buffer, offset);
     }
 
     public String toString()

@@ -22,6 +22,11 @@ final class FloatSerializer implements Serializer<Float>
         buffer.putInt(offset, Float.floatToIntBits(value), ByteOrder.LITTLE_ENDIAN);
     }
 
+    static float get(final DirectBuffer buffer, final int offset)
+    {
+        return Float.intBitsToFloat(buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN));
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -45,7 +50,7 @@ final class FloatSerializer implements Serializer<Float>
     public Float read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, Float.BYTES);
-        return Float.intBitsToFloat(buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN));
+        return get(buffer, offset);
     }
 
     public String toString()

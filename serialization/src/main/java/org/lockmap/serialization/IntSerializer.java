@@ -18,6 +18,11 @@ final class IntSerializer implements Serializer<Integer>
         buffer.putInt(offset, value, ByteOrder.LITTLE_ENDIAN);
     }
 
+    static int get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -41,7 +46,7 @@ final class IntSerializer implements Serializer<Integer>
     public Integer read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, 4);
-        return buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+        return get(buffer, offset);
     }
 
     public String toString()

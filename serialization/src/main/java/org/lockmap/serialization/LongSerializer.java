@@ -18,6 +18,11 @@ final class LongSerializer implements Serializer<Long>
         buffer.putLong(offset, value, ByteOrder.LITTLE_ENDIAN);
     }
 
+    static long get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -41,7 +46,7 @@ final class LongSerializer implements Serializer<Long>
     public Long read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, Long.BYTES);
-        return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+        return get(buffer, offset);
     }
 
     public String toString()

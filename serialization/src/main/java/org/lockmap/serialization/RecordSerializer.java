@@ -38,7 +38,8 @@ import java.util.UUID;
  * Accessors and the canonical constructor are resolved once, at construction, into method handles; a
  * primitive component is written without boxing. Reads build the record through its canonical
  * constructor, so a constructor that validates its components also validates stored bytes; records are
- * immutable, so reads cannot reuse an object.
+ * immutable, so reads cannot reuse an object. A fixed-size record is read by one composed method handle
+ * (see {@link FixedRecordReader}) that passes primitives to the constructor without boxing.
  *
  * <p>The fingerprint lists the record's class name and every component's name, type and fingerprint, so
  * renaming, reordering, retyping, adding or removing a component gives a new fingerprint.
@@ -50,6 +51,7 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
     private final Class<R> type;
     private final RecordComponentCodec[] components;
     private final MethodHandle constructor;
+    private final MethodHandle fixedReader;
     private final int fixedSize;
     private final SerializerFingerprint fingerprint;
 
@@ -106,7 +108,10 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
             }
         }
         fixedSize = allFixed ? fixedTotal : VARIABLE_SIZE;
-        constructor = canonicalConstructor(lookup, type, parameterTypes);
+        final MethodHandle canonical = canonicalConstructor(lookup, type, parameterTypes);
+        constructor = canonical
+            .asSpreader(Object[].class, parameterTypes.length)
+            .asType(MethodType.methodType(Object.class, Object[].class));
 
         final StringJoiner description = new StringJoiner(",", "lockmap.record:" + type.getName() + "(", ")");
         for (final RecordComponentCodec component : components)
@@ -115,6 +120,7 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
                 component.name + ":" + component.type.getTypeName() + "=" + component.serializer.fingerprint());
         }
         fingerprint = new SerializerFingerprint(description.toString(), 1, fixedSize);
+        fixedReader = allFixed ? FixedRecordReader.build(this, components, canonical) : null;
     }
 
     private static Serializer<?> serializerFor(
@@ -253,9 +259,7 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
                 throw inaccessible(type, again);
             }
         }
-        return handle
-            .asSpreader(Object[].class, parameterTypes.length)
-            .asType(MethodType.methodType(Object.class, Object[].class));
+        return handle;
     }
 
     private static IllegalArgumentException inaccessible(final Class<?> type, final Throwable cause)
@@ -350,15 +354,26 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
 
     public R read(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (fixedSize != VARIABLE_SIZE)
+        if (fixedReader != null)
         {
             Checks.fixed(this, buffer, offset, length, fixedSize);
-        }
-        else
-        {
-            Checks.range(this, buffer, offset, length);
+            final Object value;
+            try
+            {
+                value = (Object)fixedReader.invokeExact(buffer, offset);
+            }
+            catch (final SerializationException ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable t)
+            {
+                throw constructorRejected(t);
+            }
+            return type.cast(value);
         }
 
+        Checks.range(this, buffer, offset, length);
         final int end = offset + length;
         final Object[] arguments = new Object[components.length];
         int index = offset;
@@ -407,12 +422,17 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
         }
         catch (final Throwable t)
         {
-            if (t instanceof Error error)
-            {
-                throw error;
-            }
-            throw Checks.fail(this, "the canonical constructor rejected the stored components: " + t, t);
+            throw constructorRejected(t);
         }
+    }
+
+    private SerializationException constructorRejected(final Throwable t)
+    {
+        if (t instanceof Error error)
+        {
+            throw error;
+        }
+        return Checks.fail(this, "the canonical constructor rejected the stored components: " + t, t);
     }
 
     public String toString()

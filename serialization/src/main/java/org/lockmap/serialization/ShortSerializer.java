@@ -18,6 +18,11 @@ final class ShortSerializer implements Serializer<Short>
         buffer.putShort(offset, value, ByteOrder.LITTLE_ENDIAN);
     }
 
+    static short get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
     public SerializerFingerprint fingerprint()
     {
         return FINGERPRINT;
@@ -41,7 +46,7 @@ final class ShortSerializer implements Serializer<Short>
     public Short read(final DirectBuffer buffer, final int offset, final int length)
     {
         Checks.fixed(this, buffer, offset, length, 2);
-        return buffer.getShort(offset, ByteOrder.LITTLE_ENDIAN);
+        return get(buffer, offset);
     }
 
     public String toString()

@@ -140,6 +140,40 @@ class RecordSerializerTest
     }
 
     @Test
+    void aFixedSizeRecordNamesTheComponentThatDoesNotDecode()
+    {
+        final Serializer<AllPrimitives> serializer = Serializers.records(AllPrimitives.class);
+        final byte[] bytes = Buffers.bytesOf(serializer, new AllPrimitives(1, 2, (short)3, (byte)4, 'c', true, 6, 7));
+        bytes[8 + 4 + 2 + 1 + 2] = 2; // the boolean
+        final SerializationException ex =
+            assertThrows(SerializationException.class, () -> Buffers.read(serializer, bytes, Buffers.Kind.OFF_HEAP));
+        BadInputTest.assertNames(serializer, ex);
+        assertTrue(ex.getMessage().contains("component 'z'"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("stored as 0 or 1, found 2"), ex.getMessage());
+
+        final Serializer<FixedNested> nested = Serializers.records(FixedNested.class);
+        final byte[] nestedBytes = Buffers.bytesOf(nested,
+            new FixedNested(new Point(1, 2), new Point(3, 4), new UUID(5, 6), Instant.EPOCH, Colour.RED));
+        nestedBytes[nestedBytes.length - 1] = 7; // the colour
+        final SerializationException nestedFailure =
+            assertThrows(SerializationException.class, () -> Buffers.read(nested, nestedBytes, Buffers.Kind.HEAP));
+        assertTrue(nestedFailure.getMessage().contains("component 'colour'"), nestedFailure.getMessage());
+    }
+
+    @Test
+    void readingFixedSizeRecordsAllocatesOnlyTheRecord()
+    {
+        final Serializer<AllPrimitives> serializer = Serializers.records(AllPrimitives.class);
+        final MutableDirectBuffer buffer = Buffers.allocate(Buffers.Kind.OFF_HEAP, 64);
+        serializer.write(new AllPrimitives(123_456_789L, 1 << 20, (short)300, (byte)1, 'x', true, 1e300, 1e30f), buffer, 0);
+        final AllPrimitives[] sink = new AllPrimitives[1];
+        final long allocated = Allocations.measure(10_000, () -> sink[0] = serializer.read(buffer, 0, 30));
+        // One AllPrimitives is 48 bytes with compressed oops; boxing the eight components would add ~130 more.
+        assertTrue(allocated < 10_000 * 64L, "allocated " + allocated + " bytes for 10,000 reads");
+        assertEquals(123_456_789L, sink[0].l());
+    }
+
+    @Test
     void theCanonicalConstructorValidatesStoredComponents()
     {
         final Serializer<Validated> serializer = Serializers.records(Validated.class);
