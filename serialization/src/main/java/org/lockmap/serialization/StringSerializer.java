@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>ASCII strings, the common case for keys, take a fast path both ways: one scan and a tight copy on
  * write, one copy and one scan on read. Other strings are encoded straight into the destination buffer,
- * without an intermediate {@code byte[]}. A read copies the stored bytes into a per-thread scratch array
- * (see {@link ByteScratch}) and builds the string from it, so it allocates only the string itself.
+ * without an intermediate {@code byte[]}, and decoded (and validated) in one pass. A read copies the stored
+ * bytes into a per-thread scratch array and decodes non-ASCII text into another (see {@link Scratch}), so it
+ * allocates only the string itself.
  *
  * <p>A string with an unpaired surrogate cannot be written (UTF-8 has no form for it: the JDK's encoder
  * would write {@code '?'} and so merge two different keys); stored bytes that are not well-formed UTF-8
@@ -60,7 +61,7 @@ final class StringSerializer implements Serializer<String>
         {
             return "";
         }
-        final byte[] bytes = ByteScratch.get(length);
+        final byte[] bytes = Scratch.bytes(length);
         buffer.getBytes(offset, bytes, 0, length);
         final int firstNonAscii = Utf8.firstNonAscii(bytes, 0, length);
         if (firstNonAscii == length)
@@ -68,8 +69,10 @@ final class StringSerializer implements Serializer<String>
             // ISO-8859-1 is a plain copy into a compact (LATIN1) string, with no decoding.
             return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
         }
-        Utf8.validate(this, bytes, firstNonAscii, length);
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        // Decoding into a scratch char[] leaves the String constructor one allocation, its own value array;
+        // new String(bytes, UTF_8) would allocate two more arrays and not report malformed input.
+        final char[] chars = Scratch.chars(length);
+        return new String(chars, 0, Utf8.decode(this, bytes, firstNonAscii, length, chars));
     }
 
     private static int asciiPrefix(final String value)

@@ -4,7 +4,7 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Strict UTF-8 (RFC 3629) for {@link StringSerializer}: length, encoding straight into a buffer, and
- * validation. Unlike {@link String#getBytes(java.nio.charset.Charset)}, an unpaired surrogate is an error
+ * validating decoding. Unlike {@link String#getBytes(java.nio.charset.Charset)}, an unpaired surrogate is an error
  * rather than a silent {@code '?'}, so two different strings never become the same key; and unlike
  * {@code new String(bytes, UTF_8)}, malformed input is an error rather than a silent U+FFFD.
  */
@@ -123,17 +123,28 @@ final class Utf8
     }
 
     /**
-     * Throws unless {@code bytes[from, to)} is well-formed UTF-8: no overlong forms, no encoded surrogates,
-     * nothing above U+10FFFF, no truncated sequence.
+     * Decodes {@code bytes[0, to)} into {@code chars}, whose first {@code asciiPrefix} bytes are known to be
+     * ASCII, and throws unless the bytes are well-formed UTF-8: no overlong forms, no encoded surrogates,
+     * nothing above U+10FFFF, no truncated sequence. {@code chars} needs room for {@code to} chars (a UTF-8
+     * string never has more UTF-16 units than bytes).
+     *
+     * @return the number of chars decoded.
      */
-    static void validate(final Serializer<?> serializer, final byte[] bytes, final int from, final int to)
+    static int decode(
+        final Serializer<?> serializer, final byte[] bytes, final int asciiPrefix, final int to, final char[] chars)
     {
-        int i = from;
+        for (int i = 0; i < asciiPrefix; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+        int count = asciiPrefix;
+        int i = asciiPrefix;
         while (i < to)
         {
             final int b0 = bytes[i] & 0xFF;
             if (b0 < 0x80)
             {
+                chars[count++] = (char)b0;
                 i++;
                 continue;
             }
@@ -184,6 +195,8 @@ final class Utf8
                 throw invalid(serializer, i, "byte 0x" + Integer.toHexString(b1) + " after 0x" +
                     Integer.toHexString(b0) + " is not a valid continuation");
             }
+            // The lead byte keeps 7 - sequenceLength payload bits: 5 for 2 bytes, 4 for 3, 3 for 4.
+            int codePoint = (b0 & (0xFF >>> (sequenceLength + 1))) << 6 | (b1 & 0x3F);
             for (int k = 2; k < sequenceLength; k++)
             {
                 final int b = bytes[i + k] & 0xFF;
@@ -191,9 +204,20 @@ final class Utf8
                 {
                     throw invalid(serializer, i, "byte 0x" + Integer.toHexString(b) + " is not a continuation");
                 }
+                codePoint = codePoint << 6 | (b & 0x3F);
+            }
+            if (sequenceLength == 4)
+            {
+                chars[count++] = Character.highSurrogate(codePoint);
+                chars[count++] = Character.lowSurrogate(codePoint);
+            }
+            else
+            {
+                chars[count++] = (char)codePoint;
             }
             i += sequenceLength;
         }
+        return count;
     }
 
     private static SerializationException invalid(final Serializer<?> serializer, final int at, final String why)

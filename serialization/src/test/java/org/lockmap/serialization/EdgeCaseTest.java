@@ -110,7 +110,7 @@ class EdgeCaseTest
     @Test
     void longStringsBeyondTheRetainedScratchSize()
     {
-        final String ascii = "x".repeat(ByteScratch.MAX_RETAINED * 2 + 1);
+        final String ascii = "x".repeat(Scratch.MAX_RETAINED * 2 + 1);
         assertEquals(ascii, Buffers.roundTrip(Serializers.strings(), ascii));
         final String mixed = "\u00E9\uD83D\uDE00z".repeat(20_000);
         assertEquals(mixed, Buffers.roundTrip(Serializers.strings(), mixed));
