@@ -5,7 +5,6 @@ import org.agrona.MutableDirectBuffer;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -38,8 +37,9 @@ import java.util.UUID;
  * Accessors and the canonical constructor are resolved once, at construction, into method handles; a
  * primitive component is written without boxing. Reads build the record through its canonical
  * constructor, so a constructor that validates its components also validates stored bytes; records are
- * immutable, so reads cannot reuse an object. A fixed-size record is read by one composed method handle
- * (see {@link FixedRecordReader}) that passes primitives to the constructor without boxing.
+ * immutable, so reads cannot reuse an object. Reads go through one composed method handle per record type
+ * (see {@link RecordReaders}) that passes primitives to the constructor without boxing, so a read
+ * allocates only the record and its non-primitive components.
  *
  * <p>The fingerprint lists the record's class name and every component's name, type and fingerprint, so
  * renaming, reordering, retyping, adding or removing a component gives a new fingerprint.
@@ -50,8 +50,8 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
 {
     private final Class<R> type;
     private final RecordComponentCodec[] components;
-    private final MethodHandle constructor;
-    private final MethodHandle fixedReader;
+    private final MethodHandle reader;
+    private final ThreadLocal<long[]> positions;
     private final int fixedSize;
     private final SerializerFingerprint fingerprint;
 
@@ -108,10 +108,7 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
             }
         }
         fixedSize = allFixed ? fixedTotal : VARIABLE_SIZE;
-        final MethodHandle canonical = canonicalConstructor(lookup, type, parameterTypes);
-        constructor = canonical
-            .asSpreader(Object[].class, parameterTypes.length)
-            .asType(MethodType.methodType(Object.class, Object[].class));
+        final MethodHandle constructor = canonicalConstructor(lookup, type, parameterTypes);
 
         final StringJoiner description = new StringJoiner(",", "lockmap.record:" + type.getName() + "(", ")");
         for (final RecordComponentCodec component : components)
@@ -120,7 +117,17 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
                 component.name + ":" + component.type.getTypeName() + "=" + component.serializer.fingerprint());
         }
         fingerprint = new SerializerFingerprint(description.toString(), 1, fixedSize);
-        fixedReader = allFixed ? FixedRecordReader.build(this, components, canonical) : null;
+        if (allFixed)
+        {
+            reader = RecordReaders.fixed(this, components, constructor);
+            positions = null;
+        }
+        else
+        {
+            reader = RecordReaders.variable(this, components, constructor);
+            final int count = components.length;
+            positions = ThreadLocal.withInitial(() -> new long[count]);
+        }
     }
 
     private static Serializer<?> serializerFor(
@@ -354,13 +361,13 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
 
     public R read(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (fixedReader != null)
+        final Object value;
+        if (positions == null)
         {
             Checks.fixed(this, buffer, offset, length, fixedSize);
-            final Object value;
             try
             {
-                value = (Object)fixedReader.invokeExact(buffer, offset);
+                value = (Object)reader.invokeExact(buffer, offset);
             }
             catch (final SerializationException ex)
             {
@@ -370,12 +377,37 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
             {
                 throw constructorRejected(t);
             }
-            return type.cast(value);
         }
+        else
+        {
+            Checks.range(this, buffer, offset, length);
+            final long[] componentPositions = locate(buffer, offset, length);
+            try
+            {
+                value = (Object)reader.invokeExact(buffer, componentPositions);
+            }
+            catch (final SerializationException ex)
+            {
+                throw ex;
+            }
+            catch (final Throwable t)
+            {
+                throw constructorRejected(t);
+            }
+        }
+        return type.cast(value);
+    }
 
-        Checks.range(this, buffer, offset, length);
+    /**
+     * Walks the components of a variable-size record and returns where each one is, checking that the
+     * length prefixes and fixed sizes fit the stored length exactly.
+     */
+    private long[] locate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        // A virtual thread gets a fresh array rather than a thread-local one per virtual thread.
+        final long[] componentPositions =
+            Thread.currentThread().isVirtual() ? new long[components.length] : positions.get();
         final int end = offset + length;
-        final Object[] arguments = new Object[components.length];
         int index = offset;
         for (int i = 0; i < components.length; i++)
         {
@@ -401,29 +433,14 @@ final class RecordSerializer<R extends Record> implements Serializer<R>
                     (size < 0 ? "more" : String.valueOf(size)) + " bytes at offset " + (index - offset) +
                     " but the stored value has " + length);
             }
-            try
-            {
-                arguments[i] = component.serializer.read(buffer, index, size);
-            }
-            catch (final SerializationException ex)
-            {
-                throw Checks.fail(this, "component '" + component.name + "': " + ex.getMessage(), ex);
-            }
+            componentPositions[i] = RecordReaders.position(index, size);
             index += size;
         }
         if (index != end)
         {
             throw Checks.fail(this, (end - index) + " bytes left over after the last component");
         }
-
-        try
-        {
-            return type.cast((Object)constructor.invokeExact(arguments));
-        }
-        catch (final Throwable t)
-        {
-            throw constructorRejected(t);
-        }
+        return componentPositions;
     }
 
     private SerializationException constructorRejected(final Throwable t)

@@ -174,6 +174,21 @@ class RecordSerializerTest
     }
 
     @Test
+    void readingVariableSizeRecordsDoesNotBoxPrimitives()
+    {
+        final Serializer<TestTypes.Small> serializer = Serializers.records(TestTypes.Small.class);
+        final TestTypes.Small value = new TestTypes.Small(123_456_789L, "AB", 1 << 20);
+        final MutableDirectBuffer buffer = Buffers.allocate(Buffers.Kind.OFF_HEAP, 64);
+        final int size = serializer.sizeOf(value);
+        serializer.write(value, buffer, 0);
+        final TestTypes.Small[] sink = new TestTypes.Small[1];
+        final long allocated = Allocations.measure(10_000, () -> sink[0] = serializer.read(buffer, 0, size));
+        // The record (32 bytes) and its String (48): an argument array and boxed long and int would add 64.
+        assertTrue(allocated < 10_000 * 100L, "allocated " + allocated + " bytes for 10,000 reads");
+        assertEquals(value, sink[0]);
+    }
+
+    @Test
     void theCanonicalConstructorValidatesStoredComponents()
     {
         final Serializer<Validated> serializer = Serializers.records(Validated.class);

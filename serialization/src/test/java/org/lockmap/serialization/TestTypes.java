@@ -69,6 +69,10 @@ final class TestTypes
     {
     }
 
+    record Small(long id, String symbol, int quantity)
+    {
+    }
+
     record Single(String only)
     {
     }
