@@ -25,8 +25,8 @@ import org.agrona.MutableDirectBuffer;
  *
  * <h2>Thread-safety</h2>
  * A serializer is shared by every thread that uses the map: its methods must be safe to call
- * concurrently, which every built-in is (they hold no shared mutable state; the string and Chronicle
- * serializers keep per-thread scratch buffers).
+ * concurrently, which every built-in is (they hold no shared mutable state; the string, record and
+ * Chronicle serializers keep per-thread scratch arrays).
  *
  * <p>The map calls {@link #sizeOf(Object)} and then {@link #write(Object, MutableDirectBuffer, int)} for the
  * same value on the same thread; the value must not change in between, since the size must be exact.
