@@ -3,10 +3,15 @@ package org.lockmap.serialization;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
+/**
+ * {@code byte[]}: the array's bytes as they are, no length prefix (the map stores the length). Two arrays
+ * with the same contents are the same key.
+ */
 final class ByteArraySerializer implements Serializer<byte[]>
 {
     static final ByteArraySerializer INSTANCE = new ByteArraySerializer();
-    private static final SerializerFingerprint FINGERPRINT = new SerializerFingerprint("lockmap.bytes", 1, VARIABLE_SIZE);
+    private static final SerializerFingerprint FINGERPRINT =
+        new SerializerFingerprint("lockmap.byte-array", 1, VARIABLE_SIZE);
 
     public SerializerFingerprint fingerprint()
     {
@@ -30,6 +35,7 @@ final class ByteArraySerializer implements Serializer<byte[]>
 
     public byte[] read(final DirectBuffer buffer, final int offset, final int length)
     {
+        Checks.range(this, buffer, offset, length);
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
         return bytes;

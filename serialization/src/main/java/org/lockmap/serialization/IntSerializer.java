@@ -5,10 +5,23 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
+/**
+ * {@code int}: 4 bytes, little-endian.
+ */
 final class IntSerializer implements Serializer<Integer>
 {
     static final IntSerializer INSTANCE = new IntSerializer();
-    private static final SerializerFingerprint FINGERPRINT = new SerializerFingerprint("lockmap.int", 1, Integer.BYTES);
+    private static final SerializerFingerprint FINGERPRINT = new SerializerFingerprint("lockmap.int", 1, 4);
+
+    static void put(final MutableDirectBuffer buffer, final int offset, final int value)
+    {
+        buffer.putInt(offset, value, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static int get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+    }
 
     public SerializerFingerprint fingerprint()
     {
@@ -17,23 +30,23 @@ final class IntSerializer implements Serializer<Integer>
 
     public int fixedSize()
     {
-        return Integer.BYTES;
+        return 4;
     }
 
     public int sizeOf(final Integer value)
     {
-        return Integer.BYTES;
+        return 4;
     }
 
     public void write(final Integer value, final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.putInt(offset, value, ByteOrder.LITTLE_ENDIAN);
+        put(buffer, offset, value);
     }
 
     public Integer read(final DirectBuffer buffer, final int offset, final int length)
     {
-        Checks.length(this, length, Integer.BYTES);
-        return buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+        Checks.fixed(this, buffer, offset, length, 4);
+        return get(buffer, offset);
     }
 
     public String toString()

@@ -5,10 +5,23 @@ import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
 
+/**
+ * {@code long}: 8 bytes, little-endian.
+ */
 final class LongSerializer implements Serializer<Long>
 {
     static final LongSerializer INSTANCE = new LongSerializer();
     private static final SerializerFingerprint FINGERPRINT = new SerializerFingerprint("lockmap.long", 1, Long.BYTES);
+
+    static void put(final MutableDirectBuffer buffer, final int offset, final long value)
+    {
+        buffer.putLong(offset, value, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static long get(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+    }
 
     public SerializerFingerprint fingerprint()
     {
@@ -27,13 +40,13 @@ final class LongSerializer implements Serializer<Long>
 
     public void write(final Long value, final MutableDirectBuffer buffer, final int offset)
     {
-        buffer.putLong(offset, value, ByteOrder.LITTLE_ENDIAN);
+        put(buffer, offset, value);
     }
 
     public Long read(final DirectBuffer buffer, final int offset, final int length)
     {
-        Checks.length(this, length, Long.BYTES);
-        return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+        Checks.fixed(this, buffer, offset, length, Long.BYTES);
+        return get(buffer, offset);
     }
 
     public String toString()

@@ -25,7 +25,11 @@ import org.agrona.MutableDirectBuffer;
  *
  * <h2>Thread-safety</h2>
  * A serializer is shared by every thread that uses the map: its methods must be safe to call
- * concurrently, which every built-in is (they hold no mutable state).
+ * concurrently, which every built-in is (they hold no shared mutable state; the string, record and
+ * Chronicle serializers keep per-thread scratch arrays).
+ *
+ * <p>The map calls {@link #sizeOf(Object)} and then {@link #write(Object, MutableDirectBuffer, int)} for the
+ * same value on the same thread; the value must not change in between, since the size must be exact.
  *
  * <h2>Failure</h2>
  * A serializer may throw from any method; the map then leaves its contents as they were before the
@@ -93,8 +97,10 @@ public interface Serializer<T>
      * @param offset where the first byte is.
      * @param length how many bytes the value takes.
      * @param reuse  an object to fill, or null.
-     * @return {@code reuse} filled with the value when reuse is supported and it was not null,
-     *         otherwise a new value.
+     * @return {@code reuse} filled with the value when reuse is supported and it was not null (a
+     *         serializer may document exceptions, such as a {@code ByteBuffer} too small for the value),
+     *         otherwise a new value; callers must use the returned object.
+     * @throws SerializationException if the bytes do not decode; {@code reuse} may then be partly filled.
      */
     default T read(final DirectBuffer buffer, final int offset, final int length, final T reuse)
     {
