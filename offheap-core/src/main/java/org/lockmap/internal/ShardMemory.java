@@ -220,7 +220,7 @@ public final class ShardMemory implements FutexWord
     private MemorySegment reserveChunk(final int chunk)
     {
         final long size = chunkEnd(chunk) - chunkStart(chunk);
-        final MemorySegment segment = arena.allocate(size, 64);
+        final MemorySegment segment = AnonymousMemory.reserve(arena, size);
         chunkSize[chunk] = size;
         chunkDelta[chunk] = segment.address() - chunkStart(chunk);
         reservedBytes += size;
