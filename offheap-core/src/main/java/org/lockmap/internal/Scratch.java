@@ -13,6 +13,8 @@ public final class Scratch
 {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
     static final long BYTE_ARRAY_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
+    /** Below this many bytes a word loop beats {@code Unsafe.copyMemory}'s call between heap and native memory. */
+    private static final int SMALL_COPY = 64;
 
     /** The key being operated on. */
     public final UnsafeBuffer key = new UnsafeBuffer(new byte[64]);
@@ -125,7 +127,21 @@ public final class Scratch
     public static void copyFromNative(final long address, final int length, final UnsafeBuffer buffer)
     {
         ensure(buffer, length);
-        UnsafeApi.copyMemory(null, address, buffer.byteArray(), BYTE_ARRAY_BASE, length);
+        final byte[] array = buffer.byteArray();
+        if (length <= SMALL_COPY)
+        {
+            int i = 0;
+            for (; i + Long.BYTES <= length; i += Long.BYTES)
+            {
+                UnsafeApi.putLong(array, BYTE_ARRAY_BASE + i, UnsafeApi.getLong(address + i));
+            }
+            for (; i < length; i++)
+            {
+                array[i] = UnsafeApi.getByte(address + i);
+            }
+            return;
+        }
+        UnsafeApi.copyMemory(null, address, array, BYTE_ARRAY_BASE, length);
     }
 
     /**
@@ -137,7 +153,21 @@ public final class Scratch
      */
     public static void copyToNative(final UnsafeBuffer buffer, final int length, final long address)
     {
-        UnsafeApi.copyMemory(buffer.byteArray(), BYTE_ARRAY_BASE, null, address, length);
+        final byte[] array = buffer.byteArray();
+        if (length <= SMALL_COPY)
+        {
+            int i = 0;
+            for (; i + Long.BYTES <= length; i += Long.BYTES)
+            {
+                UnsafeApi.putLong(address + i, UnsafeApi.getLong(array, BYTE_ARRAY_BASE + i));
+            }
+            for (; i < length; i++)
+            {
+                UnsafeApi.putByte(address + i, array[i]);
+            }
+            return;
+        }
+        UnsafeApi.copyMemory(array, BYTE_ARRAY_BASE, null, address, length);
     }
 
     /**
