@@ -91,11 +91,15 @@ public final class LockMapBuilder<K, V>
     }
 
     /**
-     * @param bytes the largest serialized key accepted (a hard limit).
+     * @param bytes the largest serialized key accepted (a hard limit, at most 256 MiB).
      * @return this builder.
      */
     public LockMapBuilder<K, V> maxKeySize(final int bytes)
     {
+        if (bytes > (256 << 20))
+        {
+            throw new IllegalArgumentException("maxKeySize is at most 256 MiB: " + bytes);
+        }
         this.maxKeySize = (int)positive("maxKeySize", bytes);
         return this;
     }

@@ -50,6 +50,7 @@ public final class Futex
     {
         for (int i = 0; i < SPINS; i++)
         {
+            // Volatile read then CAS (full fence): test-and-test-and-set, so spinning does not bounce the line.
             if (word.getVolatile() == FREE && word.compareAndSet(FREE, HELD))
             {
                 return Outcome.ACQUIRED;
@@ -59,6 +60,7 @@ public final class Futex
         boolean interrupted = false;
         try
         {
+            // Get-and-set to 2 (full fence): announces a waiter, so the holder's release will wake one.
             while (word.getAndSet(CONTENDED) != FREE)
             {
                 if (lot.isClosed())
@@ -105,6 +107,7 @@ public final class Futex
     {
         for (int i = 0; i < SPINS; i++)
         {
+            // Volatile read then CAS (full fence): test-and-test-and-set, so spinning does not bounce the line.
             if (word.getVolatile() == FREE && word.compareAndSet(FREE, HELD))
             {
                 return;
@@ -112,14 +115,22 @@ public final class Futex
             Thread.onSpinWait();
         }
         boolean interrupted = false;
-        while (word.getAndSet(CONTENDED) != FREE)
+        try
         {
-            lot.await(waitKey, word, CONTENDED, Long.MAX_VALUE);
-            interrupted |= Thread.interrupted();
+            // Get-and-set to 2 (full fence): announces a waiter, so the holder's release will wake one.
+            while (word.getAndSet(CONTENDED) != FREE)
+            {
+                lot.await(waitKey, word, CONTENDED, Long.MAX_VALUE);
+                interrupted |= Thread.interrupted();
+            }
         }
-        if (interrupted)
+        finally
         {
-            Thread.currentThread().interrupt();
+            // Also when the word's memory was freed under the wait: the caller keeps its interrupt status.
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -28,6 +28,42 @@ final class HeldBatch<K, V> implements BatchLock<K, V>
         this.entries = entries;
     }
 
+    /**
+     * Closes entries in reverse order, every one of them even if some throw.
+     *
+     * @param entries the entries.
+     * @param failure an earlier failure, or null.
+     * @param <K>     the key type.
+     * @param <V>     the value type.
+     * @return the first failure with the later ones suppressed, or null.
+     */
+    static <K, V> Throwable closeAll(final List<HeldEntry<K, V>> entries, final Throwable failure)
+    {
+        Throwable result = failure;
+        for (int i = entries.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                entries.get(i).close();
+            }
+            catch (final Throwable ex)
+            {
+                result = chain(result, ex);
+            }
+        }
+        return result;
+    }
+
+    private static Throwable chain(final Throwable first, final Throwable next)
+    {
+        if (first == null)
+        {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
     public LockedEntry<K, V> get(final K key)
     {
         if (closed)
@@ -62,7 +98,7 @@ final class HeldBatch<K, V> implements BatchLock<K, V>
             return;
         }
         closed = true;
-        RuntimeException failure = null;
+        Throwable failure = null;
         // Publish every key's change before releasing any: whoever takes a released key next sees the whole batch.
         for (final HeldEntry<K, V> entry : entries)
         {
@@ -70,32 +106,19 @@ final class HeldBatch<K, V> implements BatchLock<K, V>
             {
                 entry.publish();
             }
-            catch (final RuntimeException ex)
+            catch (final Throwable ex)
             {
-                failure = ex;
+                failure = chain(failure, ex);
             }
         }
-        for (int i = entries.size() - 1; i >= 0; i--)
+        failure = closeAll(entries, failure);
+        if (failure instanceof RuntimeException runtime)
         {
-            try
-            {
-                entries.get(i).close();
-            }
-            catch (final RuntimeException ex)
-            {
-                if (failure == null)
-                {
-                    failure = ex;
-                }
-                else
-                {
-                    failure.addSuppressed(ex);
-                }
-            }
+            throw runtime;
         }
         if (failure != null)
         {
-            throw failure;
+            throw (Error)failure;
         }
     }
 }

@@ -22,6 +22,19 @@ import java.util.function.Supplier;
 final class HeldEntry<K, V> implements LockedEntry<K, V>
 {
     private static final byte[] EMPTY = new byte[0];
+    private static final java.lang.invoke.VarHandle CLOSED;
+
+    static
+    {
+        try
+        {
+            CLOSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(HeldEntry.class, "closed", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
     private static final int NONE = 0;
     private static final int PUT = 1;
     private static final int REMOVE = 2;
@@ -38,8 +51,12 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private int pending = NONE;
     private int pendingRef;
     private int pendingLength;
-    private boolean closed;
+    private volatile boolean closed;
     private UnsafeBuffer flyweight;
+    /** The buffer a {@link #putValueBytes} writer gets: its own, so the writer may call {@link #get()}. */
+    private UnsafeBuffer writeTarget;
+    /** The spare slot's bytes, kept while a writer may fail (fixed-size values). */
+    private UnsafeBuffer spareBackup;
     /** The object the last {@link #get()} decoded, while no change has happened since. */
     private V lastRead;
     private boolean lastReadCurrent;
@@ -180,11 +197,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
 
     public void close()
     {
-        if (closed)
+        // Volatile CAS: exactly one close releases the key and unpins the shard, even if misused from two threads.
+        if (!CLOSED.compareAndSet(this, false, true))
         {
             return;
         }
-        closed = true;
         forgetReads();
         map.release(this);
     }
@@ -232,7 +249,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source)
     {
         checkUsable();
-        final UnsafeBuffer target = scratch.view;
+        if (writeTarget == null)
+        {
+            writeTarget = new UnsafeBuffer(EMPTY);
+        }
+        final UnsafeBuffer target = writeTarget;
         if (fixedValues)
         {
             final long spare = shard.spareSlotAddress(entry);
@@ -246,7 +267,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             if (pending == PUT)
             {
                 // The spare slot holds this holder's last put: keep a copy in case the writer fails.
-                Scratch.copyFromNative(spare, length, scratch.expected);
+                if (spareBackup == null)
+                {
+                    spareBackup = new UnsafeBuffer(new byte[length]);
+                }
+                Scratch.copyFromNative(spare, length, spareBackup);
             }
             target.wrap(spare, length);
             try
@@ -257,7 +282,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             {
                 if (pending == PUT)
                 {
-                    Scratch.copyToNative(scratch.expected, length, spare);
+                    Scratch.copyToNative(spareBackup, length, spare);
                 }
                 throw ex;
             }

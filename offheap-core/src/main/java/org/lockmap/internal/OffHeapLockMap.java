@@ -42,6 +42,19 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private static final int WAS_PRESENT = 1;
     private static final int CHANGED = 2;
     private static final long FIRST_CHUNK_LIMIT = 256L << 20;
+    private static final java.lang.invoke.VarHandle CLOSED;
+
+    static
+    {
+        try
+        {
+            CLOSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(OffHeapLockMap.class, "closed", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final MapConfig<K, V> config;
     private final Serializer<K> keySerializer;
@@ -50,6 +63,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private final Shard[] shards;
     private final int shardMask;
     private final ParkingLot lot = new ParkingLot();
+    /** Volatile: an operation that reads false may still meet a closed shard, which it detects under its lock. */
     private volatile boolean closed;
 
     /**
@@ -367,9 +381,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @SuppressWarnings("unchecked")
     private V previous(final Scratch scratch, final int result)
     {
-        final Object decoded = scratch.decodedPrevious;
-        if (decoded != null)
+        if (scratch.previousDecoded)
         {
+            final Object decoded = scratch.decodedPrevious;
+            scratch.previousDecoded = false;
             scratch.decodedPrevious = null;
             return (V)decoded;
         }
@@ -408,7 +423,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                     shard.removeIfUnused(ref, hash);
                     return result;
                 }
-                shard.tryAcquireKey(entry);
+                checkTaken(shard.tryAcquireKey(entry));
                 shard.pin();
                 held = true;
             }
@@ -441,13 +456,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final boolean wantPrevious)
     {
         Throwable failure = null;
+        V previous = null;
         if (wantPrevious && shard.isPresent(entry))
         {
             try
             {
                 final int length = shard.committedLength(entry);
                 Scratch.copyFromNative(shard.committedAddress(entry), length, scratch.out);
-                scratch.decodedPrevious = decodeValue(scratch.out, length, null, false);
+                previous = decodeValue(scratch.out, length, null, false);
             }
             catch (final RuntimeException | Error ex)
             {
@@ -458,7 +474,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         boolean wake = false;
         boolean releaseMemory = false;
         boolean open = false;
-        shard.lockAny();
+        checkTaken(shard.lockAny());
         try
         {
             if (!shard.isClosed())
@@ -477,10 +493,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                     shard.removeIfUnused(ref, hash);
                 }
             }
-            releaseMemory = shard.unpin();
         }
         finally
         {
+            releaseMemory = shard.unpin();
             shard.unlock();
             if (releaseMemory)
             {
@@ -493,7 +509,6 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
         if (failure != null)
         {
-            scratch.decodedPrevious = null;
             if (failure instanceof RuntimeException runtime)
             {
                 throw runtime;
@@ -502,9 +517,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
         if (!open)
         {
-            scratch.decodedPrevious = null;
             throw closedException();
         }
+        scratch.previousDecoded = wantPrevious;
+        scratch.decodedPrevious = previous;
         return result;
     }
 
@@ -517,9 +533,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private Futex.Outcome awaitKey(
         final Shard shard, final int ref, final long entry, final long hash, final long deadline, final boolean interruptible)
     {
-        final Futex.Outcome outcome = Futex.lock(new KeyLockWord(entry), lot, shard.waitKey(ref), deadline, interruptible);
+        final Futex.Outcome outcome =
+            Futex.lock(new KeyLockWord(entry + EntryLayout.LOCK_WORD), lot, shard.waitKey(ref), deadline, interruptible);
         boolean releaseMemory = false;
-        shard.lockAny();
+        checkTaken(shard.lockAny());
         try
         {
             releaseMemory = shard.addWaiter(entry, -1);
@@ -673,7 +690,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             if (found == 0)
             {
                 final int created = shard.insert(scratch.key, scratch.keyLength, hash);
-                shard.tryAcquireKey(shard.address(created));
+                checkTaken(shard.tryAcquireKey(shard.address(created)));
                 shard.pin();
                 return new HeldEntry<>(this, shard, created, hash, key, scratch);
             }
@@ -716,10 +733,16 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     void publish(final HeldEntry<K, V> held)
     {
         final Shard shard = held.shard();
-        shard.lockOpen();
+        if (!shard.lockAny())
+        {
+            return;
+        }
         try
         {
-            held.commit();
+            if (!shard.isClosed())
+            {
+                held.commit();
+            }
         }
         finally
         {
@@ -821,9 +844,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         {
             if (!complete)
             {
-                for (int i = held.size() - 1; i >= 0; i--)
+                final Throwable failure = HeldBatch.closeAll(held, null);
+                if (failure != null)
                 {
-                    held.get(i).close();
+                    throw new IllegalStateException("releasing a partly taken lockAll failed", failure);
                 }
             }
         }
@@ -895,11 +919,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public void close()
     {
-        if (closed)
+        // Volatile CAS: exactly one caller shuts the shards down; operations that read closed as true stop.
+        if (!CLOSED.compareAndSet(this, false, true))
         {
             return;
         }
-        closed = true;
         for (final Shard shard : shards)
         {
             boolean releaseMemory = false;
@@ -967,6 +991,18 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     static IllegalStateException closedException()
     {
         return new IllegalStateException("the LockMap is closed");
+    }
+
+    /**
+     * An invariant of the pins and waiter counts: the shard lock of a pinned shard can always be taken, and
+     * an idle or new key's word is always free. A failure here is a bug, reported instead of ignored.
+     */
+    private static void checkTaken(final boolean taken)
+    {
+        if (!taken)
+        {
+            throw new IllegalStateException("LockMap internal error: a lock that must be free was not");
+        }
     }
 
     private static IllegalStateException heldByCaller()

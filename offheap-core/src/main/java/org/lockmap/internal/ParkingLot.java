@@ -16,6 +16,7 @@ public final class ParkingLot
     private static final int BUCKETS = 64;
 
     private final Bucket[] buckets = new Bucket[BUCKETS];
+    /** Volatile: set before close wakes everyone, so a waiter that wakes or arrives later sees it. */
     private volatile boolean closed;
 
     /**
@@ -162,6 +163,7 @@ public final class ParkingLot
     {
         final long key;
         final Thread thread;
+        /** Volatile: set under the bucket lock by the waker, read by the parked thread without it. */
         volatile boolean woken;
         Waiter prev;
         Waiter next;

@@ -34,6 +34,8 @@ public final class Scratch
     public final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
     /** The copied value's length. */
     public int outLength;
+    /** Whether {@link #decodedPrevious} holds the previous value of the last write (possibly null). */
+    public boolean previousDecoded;
     /** A previous value decoded while its key was held, handed from the write path to its caller. */
     public Object decodedPrevious;
     /** A flyweight over native bytes, wrapped only for the length of one call. */

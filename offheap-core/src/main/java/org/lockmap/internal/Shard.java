@@ -27,7 +27,8 @@ public final class Shard
     private final long header;
     private final int index;
 
-    // Guarded by the shard lock.
+    // Guarded by the shard lock: its acquire and release (volatile CAS and get-and-set on the lock word)
+    // order these plain fields like a Java lock would.
     private boolean closed;
     private boolean released;
     private int pins;
@@ -161,7 +162,7 @@ public final class Shard
     public boolean unpin()
     {
         pins--;
-        return releasable();
+        return claimRelease();
     }
 
     /**
@@ -172,10 +173,13 @@ public final class Shard
     public boolean close()
     {
         closed = true;
-        return releasable();
+        return claimRelease();
     }
 
-    private boolean releasable()
+    /**
+     * Decides, once, that the caller frees the memory: closed, and nobody pinning it.
+     */
+    private boolean claimRelease()
     {
         if (closed && pins == 0 && !released)
         {
@@ -313,7 +317,9 @@ public final class Shard
     public void removeIfUnused(final int ref, final long hash)
     {
         final long entry = memory.address(ref);
-        if (!isPresent(entry) && waiters(entry) == 0 && UnsafeApi.getIntVolatile(null, entry) == Futex.FREE)
+        // Volatile read of the key's lock word: a waiter that took the key outside the shard lock is seen.
+        if (!isPresent(entry) && waiters(entry) == 0 &&
+            UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) == Futex.FREE)
         {
             remove(ref, hash);
         }
@@ -443,6 +449,10 @@ public final class Shard
     }
 
     /**
+     * Read by a holder without the shard lock too: the flag bits change only under the key (or for an
+     * idle key, under the shard lock), and an aligned int read never tears, so the waiter count that
+     * shares the word may change meanwhile without harm.
+     *
      * @param entry an entry's address.
      * @return true if it has a committed value.
      */
@@ -658,6 +668,7 @@ public final class Shard
      */
     public boolean isKeyIdle(final long entry)
     {
+        // Volatile read: the word may have been taken by a registered waiter outside the shard lock.
         return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) == Futex.FREE && waiters(entry) == 0;
     }
 
@@ -669,6 +680,7 @@ public final class Shard
      */
     public boolean isHeldByCurrentThread(final long entry)
     {
+        // Volatile read of the word; the owner is only ever equal to this thread's id if this thread wrote it.
         return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
             UnsafeApi.getLong(entry + EntryLayout.OWNER) == EntryLayout.owner(PID, Thread.currentThread().threadId());
     }
@@ -685,7 +697,7 @@ public final class Shard
     {
         UnsafeApi.putInt(entry + EntryLayout.STATE, UnsafeApi.getInt(entry + EntryLayout.STATE) + delta * EntryLayout.ONE_WAITER);
         pins += delta;
-        return releasable();
+        return claimRelease();
     }
 
     private static int waiters(final long entry)

@@ -8,29 +8,26 @@ package org.lockmap.internal;
  * <pre>
  *   0                   4                   8                                  16
  *   +-------------------+-------------------+----------------------------------+
- *   | lock word (futex) | reserved          | lock owner thread id             |
+ *   | lock word (futex) | reserved          | reserved (lock owner, recovery)  |
  *   +-------------------+-------------------+----------------------------------+
- *  16 | lock owner pid    | table capacity    | size: entries with a value     |
+ *  16 | reserved          | table capacity    | size: entries with a value     |
  *   +-------------------+-------------------+----------------------------------+
  *  32 | entry count (values and placeholders) | top: next unallocated offset    |
  *   +---------------------------------------+----------------------------------+
- *  48 | table ref         | reserved          | bytes in use (allocated blocks)  |
- *   +-------------------+-------------------+----------------------------------+
+ *  48 | table ref         | reserved                                             |
+ *   +-------------------+------------------------------------------------------+
  *  64 | free list heads: one int ref per size class, {@link #SIZE_CLASSES} of them |
  *   +--------------------------------------------------------------------------+
  * </pre>
  *
  * The lock word follows {@link Futex}: 0 free, 1 held, 2 held with waiters. Every other field is read
- * and written only while the shard lock is held, except {@code size}, which readers may read at any time.
+ * and written only while the shard lock is held. The reserved words are kept for recording the lock's
+ * owner, so that a later version can recover a lock whose owner process died.
  */
 public final class ShardLayout
 {
     /** int: the shard lock's futex word. */
     public static final int LOCK_WORD = 0;
-    /** long: the thread id of the shard lock's owner, for recovery. */
-    public static final int LOCK_OWNER_THREAD = 8;
-    /** int: the pid of the shard lock's owner, for recovery. */
-    public static final int LOCK_OWNER_PID = 16;
     /** int: the number of slots in the hash table, a power of two. */
     public static final int TABLE_CAPACITY = 20;
     /** long: entries that have a value. */
@@ -41,8 +38,6 @@ public final class ShardLayout
     public static final int TOP = 40;
     /** int: the ref of the hash table's block. */
     public static final int TABLE_REF = 48;
-    /** long: bytes in allocated blocks. */
-    public static final int BYTES_IN_USE = 56;
     /** int[SIZE_CLASSES]: the head ref of each size class's free list. */
     public static final int FREE_LISTS = 64;
 

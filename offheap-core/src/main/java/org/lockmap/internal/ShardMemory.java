@@ -39,9 +39,9 @@ public final class ShardMemory implements FutexWord
     private final Arena arena = Arena.ofShared();
     private final int chunkShift;
     private final long[] chunkDelta = new long[MAX_CHUNKS];
-    private final long[] chunkSize = new long[MAX_CHUNKS];
     private final MemorySegment header;
     private final long headerAddress;
+    /** Written under the shard lock (and once by release); volatile so that nativeMemoryBytes() reads it without. */
     private volatile long reservedBytes;
 
     /**
@@ -61,16 +61,6 @@ public final class ShardMemory implements FutexWord
     public long headerAddress()
     {
         return headerAddress;
-    }
-
-    /**
-     * The chunk that holds the shard header, for access that must fail cleanly once the memory is freed.
-     *
-     * @return the header's segment.
-     */
-    public MemorySegment headerSegment()
-    {
-        return header;
     }
 
     /**
@@ -132,7 +122,6 @@ public final class ShardMemory implements FutexWord
         if (head != 0)
         {
             UnsafeApi.putInt(headAddress, UnsafeApi.getInt(address(head)));
-            addBytesInUse(blockSize);
             return head;
         }
         final long top = UnsafeApi.getLong(headerAddress + ShardLayout.TOP);
@@ -152,12 +141,13 @@ public final class ShardMemory implements FutexWord
         {
             reserveChunk(chunk);
         }
-        if (start != top)
+        if (start != top && chunkDelta[chunkOf(top)] != 0)
         {
+            // The rest of the chunk that holds top goes to the free lists. When top sits exactly on the
+            // start of a chunk that was never reserved there is no tail to keep (and no memory to write).
             recycleTail(top, chunkEnd(chunkOf(top)));
         }
         UnsafeApi.putLong(headerAddress + ShardLayout.TOP, start + blockSize);
-        addBytesInUse(blockSize);
         return (int)(start >>> 3);
     }
 
@@ -169,9 +159,7 @@ public final class ShardMemory implements FutexWord
      */
     public void free(final int ref, final int size)
     {
-        final int sizeClass = sizeClass(size);
-        pushFree(ref, sizeClass);
-        addBytesInUse(-classSize(sizeClass, size));
+        pushFree(ref, sizeClass(size));
     }
 
     /**
@@ -211,17 +199,10 @@ public final class ShardMemory implements FutexWord
         }
     }
 
-    private void addBytesInUse(final long delta)
-    {
-        final long address = headerAddress + ShardLayout.BYTES_IN_USE;
-        UnsafeApi.putLong(address, UnsafeApi.getLong(address) + delta);
-    }
-
     private MemorySegment reserveChunk(final int chunk)
     {
         final long size = chunkEnd(chunk) - chunkStart(chunk);
         final MemorySegment segment = AnonymousMemory.reserve(arena, size);
-        chunkSize[chunk] = size;
         chunkDelta[chunk] = segment.address() - chunkStart(chunk);
         reservedBytes += size;
         return segment;
