@@ -90,6 +90,17 @@ final class Buffers
     }
 
     /**
+     * Reads {@code bytes} from a buffer of {@code kind} that holds exactly them, from index 0: a read that
+     * strays outside its range hits the buffer's bounds instead of guard bytes.
+     */
+    static <T> T readExact(final Serializer<T> serializer, final byte[] bytes, final Kind kind)
+    {
+        final MutableDirectBuffer buffer = allocate(kind, bytes.length);
+        buffer.putBytes(0, bytes);
+        return serializer.read(buffer, 0, bytes.length);
+    }
+
+    /**
      * Write then read, on both kinds of buffer; the stored bytes must be the same on both.
      */
     static <T> T roundTrip(final Serializer<T> serializer, final T value)

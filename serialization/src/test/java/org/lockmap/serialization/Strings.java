@@ -1,13 +1,8 @@
 package org.lockmap.serialization;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-
-import java.time.Instant;
-
 /**
- * Generators shared by the property tests.
+ * Hand-picked strings: UTF-8 length boundaries, surrogate pairs, the empty string. {@link Generators#strings()}
+ * checks them every time and mixes them into its random strings.
  */
 final class Strings
 {
@@ -31,33 +26,5 @@ final class Strings
 
     private Strings()
     {
-    }
-
-    static Arbitrary<String> valid()
-    {
-        final Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMaxLength(64);
-        final Arbitrary<String> codePoints = Arbitraries.integers().between(0, Character.MAX_CODE_POINT)
-            .filter(cp -> cp < Character.MIN_SURROGATE || cp > Character.MAX_SURROGATE)
-            .list().ofMaxSize(32)
-            .map(list ->
-            {
-                final StringBuilder builder = new StringBuilder();
-                list.forEach(builder::appendCodePoint);
-                return builder.toString();
-            });
-        return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(3, ascii),
-            net.jqwik.api.Tuple.of(3, codePoints),
-            net.jqwik.api.Tuple.of(1, Arbitraries.of(EDGE_CASES)));
-    }
-
-    static Arbitrary<Instant> instants()
-    {
-        return Arbitraries.oneOf(
-            Combinators.combine(
-                    Arbitraries.longs().between(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond()),
-                    Arbitraries.integers().between(0, 999_999_999))
-                .as(Instant::ofEpochSecond),
-            Arbitraries.of(Instant.MIN, Instant.MAX, Instant.EPOCH, Instant.ofEpochSecond(-1, 999_999_999)));
     }
 }
