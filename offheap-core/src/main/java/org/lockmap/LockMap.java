@@ -26,8 +26,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Iteration</h2>
  * Views and their iterators are weakly consistent, like {@link java.util.concurrent.ConcurrentHashMap}'s:
- * they never throw {@link java.util.ConcurrentModificationException}, each shard is read under its lock
- * a slice at a time, and removal through an iterator removes the key it returned.
+ * they never throw {@link java.util.ConcurrentModificationException}; each shard's keys are copied under
+ * its lock (one shard at a time, so that lock is held for time proportional to the shard's size); every
+ * key present for the whole iteration is returned exactly once; removal through an iterator removes the
+ * key it returned. Readers of several keys, including iteration and {@code size()}, may see a
+ * {@code lockAll} batch's changes to different keys published one key at a time.
  *
  * <h2>Closing</h2>
  * {@link #close()} may run while other threads are mid-operation or hold entries: it never crashes the
@@ -92,8 +95,9 @@ public interface LockMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable
     LockedEntry<K, V> tryLock(K key, long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
-     * Takes every key, in one global order (shard, hash, then key bytes) that is the same in every
-     * process, so concurrent {@code lockAll} callers never deadlock. Duplicates collapse.
+     * Takes every key, in one global order (the key's 64-bit hash, unsigned, then its serialized bytes)
+     * that is the same in every thread and process, so concurrent {@code lockAll} callers never deadlock.
+     * Duplicates collapse. Not interruptible, like {@link #lock}; see {@link #tryLockAll}.
      *
      * @param keys the keys.
      * @return the batch; close it to release all.

@@ -15,9 +15,11 @@ import java.util.function.Supplier;
  * {@link #close()} publishes the last value put, even when the critical section ended with an
  * exception (no poisoning).
  *
- * <p>Thread-safety: an entry belongs to the thread that locked it; it must be used and closed by that
- * thread only. Methods other than {@link #close()} throw {@link IllegalStateException} once the entry
- * is closed or its map is closed. None of its methods blocks.
+ * <p>Thread-safety: an entry belongs to the thread that locked it and should be used by that thread
+ * (closing it from two threads releases the key once). Methods other than {@link #close()} throw
+ * {@link IllegalStateException} once the entry is closed or its map is closed. No method waits for
+ * another key holder; {@code put} of a variable-size value, {@link #putValueBytes} and {@link #close()}
+ * take the key's shard lock for a moment.
  *
  * @param <K> the key type.
  * @param <V> the value type.
@@ -65,7 +67,9 @@ public interface LockedEntry<K, V> extends AutoCloseable
 
     /**
      * The stored value's bytes, for an Agrona flyweight to wrap: read-only, valid until the next
-     * change through this entry or its close, after which any access throws.
+     * change through this entry or its close, after which any access throws
+     * {@link IndexOutOfBoundsException} (through Agrona's bounds checks, which are on unless the JVM runs
+     * with {@code -Dagrona.disable.bounds.checks=true}; then a stale buffer must not be used at all).
      *
      * @return the value bytes, or null when absent.
      */

@@ -11,8 +11,9 @@ import java.util.Objects;
 
 /**
  * The key, value and entry views of an {@link OffHeapLockMap}. Iteration is weakly consistent: it copies
- * one shard's keys at a time under that shard's lock, then reads each value as it goes, skipping keys
- * removed meanwhile. Every key present for the whole iteration is returned exactly once.
+ * one shard's keys at a time under that shard's lock; value and entry iterators then read each value as
+ * they go, skipping keys removed meanwhile (the key iterator returns the copied keys as they are). Every
+ * key present for the whole iteration is returned exactly once.
  */
 final class MapViews
 {
