@@ -249,7 +249,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source)
     {
         checkUsable();
-        if (writeTarget == null)
+        if (writer != null && writeTarget == null)
         {
             writeTarget = new UnsafeBuffer(EMPTY);
         }
@@ -294,26 +294,26 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         else
         {
             final int block = map.allocateBlock(shard, length);
-            target.wrap(shard.address(block), length);
-            try
+            if (source != null)
             {
-                if (source != null)
-                {
-                    target.putBytes(0, source, 0, length);
-                }
-                else
+                Scratch.copyToNative(source, length, shard.address(block));
+            }
+            else
+            {
+                target.wrap(shard.address(block), length);
+                try
                 {
                     writer.accept(target);
                 }
-            }
-            catch (final RuntimeException | Error ex)
-            {
-                map.freeBlock(shard, block, length);
-                throw ex;
-            }
-            finally
-            {
-                target.wrap(EMPTY);
+                catch (final RuntimeException | Error ex)
+                {
+                    map.freeBlock(shard, block, length);
+                    throw ex;
+                }
+                finally
+                {
+                    target.wrap(EMPTY);
+                }
             }
             dropPendingBlock();
             pendingRef = block;
