@@ -22,19 +22,7 @@ import java.util.function.Supplier;
 final class HeldEntry<K, V> implements LockedEntry<K, V>
 {
     private static final byte[] EMPTY = new byte[0];
-    private static final java.lang.invoke.VarHandle CLOSED;
 
-    static
-    {
-        try
-        {
-            CLOSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(HeldEntry.class, "closed", boolean.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
     private static final int NONE = 0;
     private static final int PUT = 1;
     private static final int REMOVE = 2;
@@ -46,6 +34,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private final long hash;
     private final K key;
     private final boolean fixedValues;
+    /** The owner word this entry's thread wrote when it took the key. */
+    private final long owner;
     /** The locking thread's scratch: an entry is used by the thread that locked it. */
     private final Scratch scratch;
     private int pending = NONE;
@@ -65,6 +55,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         final OffHeapLockMap<K, V> map, final Shard shard, final int ref, final long hash, final K key, final Scratch scratch)
     {
         this.scratch = scratch;
+        this.owner = EntryLayout.owner(Shard.PID, Thread.currentThread().threadId());
         this.map = map;
         this.shard = shard;
         this.ref = ref;
@@ -92,6 +83,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     long entryAddress()
     {
         return entry;
+    }
+
+    long owner()
+    {
+        return owner;
     }
 
     public K key()
@@ -197,11 +193,13 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
 
     public void close()
     {
-        // Volatile CAS: exactly one close releases the key and unpins the shard, even if misused from two threads.
-        if (!CLOSED.compareAndSet(this, false, true))
+        if (closed)
         {
             return;
         }
+        // Volatile write: a close from another thread sees it. Two racing closes are told apart under the
+        // shard lock, where release() checks that this entry's owner still holds the key.
+        closed = true;
         forgetReads();
         map.release(this);
     }

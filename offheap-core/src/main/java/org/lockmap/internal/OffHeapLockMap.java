@@ -763,10 +763,18 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             return;
         }
         boolean wake = false;
-        boolean releaseMemory;
+        boolean releaseMemory = false;
         try
         {
-            if (!shard.isClosed())
+            // Not held by this entry's owner any more: a racing close of the same entry already released it.
+            final boolean stillHeld = shard.isHeldBy(held.entryAddress(), held.owner());
+            if (stillHeld && shard.isClosed())
+            {
+                // The map is gone: discard the pending change, clear the owner so a second close is a no-op.
+                shard.releaseKey(held.entryAddress());
+                releaseMemory = shard.unpin();
+            }
+            else if (stillHeld)
             {
                 try
                 {
@@ -776,12 +784,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 {
                     wake = shard.releaseKey(held.entryAddress());
                     shard.removeIfUnused(held.ref(), held.hash());
+                    releaseMemory = shard.unpin();
                 }
             }
         }
         finally
         {
-            releaseMemory = shard.unpin();
             shard.unlock();
         }
         if (releaseMemory)

@@ -676,6 +676,20 @@ public final class Shard
      * Under the lock.
      *
      * @param entry the entry.
+     * @param owner an owner word.
+     * @return true if that owner holds the key.
+     */
+    public boolean isHeldBy(final long entry, final long owner)
+    {
+        // Volatile read of the word; the owner field changes only under the shard lock.
+        return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
+            UnsafeApi.getLong(entry + EntryLayout.OWNER) == owner;
+    }
+
+    /**
+     * Under the lock.
+     *
+     * @param entry the entry.
      * @return true if the calling thread holds the key.
      */
     public boolean isHeldByCurrentThread(final long entry)
