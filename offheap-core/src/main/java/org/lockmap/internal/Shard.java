@@ -27,11 +27,8 @@ public final class Shard
     private final long header;
     private final int index;
 
-    // Guarded by the shard lock: its acquire and release (volatile CAS and get-and-set on the lock word)
-    // order these plain fields like a Java lock would.
-    private boolean closed;
-    private boolean released;
-    private int pins;
+    /** Written on every lock and release: kept on cache lines of its own, away from other shards'. */
+    private final PinState state = new PinState();
 
     /**
      * @param index           the shard's index in its map.
@@ -73,7 +70,7 @@ public final class Shard
         {
             throw OffHeapLockMap.closedException();
         }
-        if (closed)
+        if (state.closed)
         {
             unlock();
             throw OffHeapLockMap.closedException();
@@ -143,7 +140,7 @@ public final class Shard
      */
     public boolean isClosed()
     {
-        return closed;
+        return state.closed;
     }
 
     /**
@@ -151,7 +148,7 @@ public final class Shard
      */
     public void pin()
     {
-        pins++;
+        state.pins++;
     }
 
     /**
@@ -161,7 +158,7 @@ public final class Shard
      */
     public boolean unpin()
     {
-        pins--;
+        state.pins--;
         return claimRelease();
     }
 
@@ -172,7 +169,7 @@ public final class Shard
      */
     public boolean close()
     {
-        closed = true;
+        state.closed = true;
         return claimRelease();
     }
 
@@ -181,9 +178,9 @@ public final class Shard
      */
     private boolean claimRelease()
     {
-        if (closed && pins == 0 && !released)
+        if (state.closed && state.pins == 0 && !state.released)
         {
-            released = true;
+            state.released = true;
             return true;
         }
         return false;
@@ -710,12 +707,35 @@ public final class Shard
     public boolean addWaiter(final long entry, final int delta)
     {
         UnsafeApi.putInt(entry + EntryLayout.STATE, UnsafeApi.getInt(entry + EntryLayout.STATE) + delta * EntryLayout.ONE_WAITER);
-        pins += delta;
+        state.pins += delta;
         return claimRelease();
     }
 
     private static int waiters(final long entry)
     {
         return UnsafeApi.getInt(entry + EntryLayout.STATE) >>> 8;
+    }
+
+    /**
+     * Padding before {@link PinState}'s fields (superclass fields are laid out first).
+     */
+    @SuppressWarnings("unused")
+    private abstract static class PinStatePad
+    {
+        long p01, p02, p03, p04, p05, p06, p07, p08;
+    }
+
+    /**
+     * Guarded by the shard lock: its acquire and release (volatile CAS and get-and-set on the lock word)
+     * order these plain fields like a Java lock would. Padded on both sides so that threads working on
+     * different shards do not share its cache lines.
+     */
+    @SuppressWarnings("unused")
+    private static final class PinState extends PinStatePad
+    {
+        boolean closed;
+        boolean released;
+        int pins;
+        long q01, q02, q03, q04, q05, q06, q07, q08;
     }
 }
