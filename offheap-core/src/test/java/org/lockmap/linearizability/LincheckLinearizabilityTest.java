@@ -9,13 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.lockmap.BatchLock;
 import org.lockmap.LockMap;
+import org.lockmap.support.LiveMap;
 import org.lockmap.LockedEntry;
-import org.lockmap.serialization.Serializers;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lincheck (stress mode) checks that concurrent histories of map operations, locked read-modify-writes and
@@ -30,29 +29,20 @@ import java.util.concurrent.atomic.AtomicReference;
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public class LincheckLinearizabilityTest
 {
-    private static final AtomicReference<LockMap<Long, Long>> LAST = new AtomicReference<>();
+    private static final LiveMap LIVE = new LiveMap();
 
     private final LockMap<Long, Long> map;
 
     /** Builds a fresh map and closes the previous instance's. */
     public LincheckLinearizabilityTest()
     {
-        map = LockMap.builder(Serializers.longs(), Serializers.longs()).expectedEntries(8).shards(1).build();
-        final LockMap<Long, Long> previous = LAST.getAndSet(map);
-        if (previous != null)
-        {
-            previous.close();
-        }
+        map = LIVE.next();
     }
 
     @AfterAll
     static void closeLast()
     {
-        final LockMap<Long, Long> last = LAST.getAndSet(null);
-        if (last != null)
-        {
-            last.close();
-        }
+        LIVE.closeLast();
     }
 
     @Operation

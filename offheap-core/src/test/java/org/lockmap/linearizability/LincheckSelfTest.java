@@ -8,11 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.lockmap.LockMap;
-import org.lockmap.serialization.Serializers;
+import org.lockmap.support.LiveMap;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,29 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public class LincheckSelfTest
 {
-    private static final AtomicReference<LockMap<Long, Long>> LAST = new AtomicReference<>();
+    private static final LiveMap LIVE = new LiveMap();
 
     private final LockMap<Long, Long> map;
 
     /** Builds a fresh map and closes the previous instance's. */
     public LincheckSelfTest()
     {
-        map = LockMap.builder(Serializers.longs(), Serializers.longs()).expectedEntries(8).shards(1).build();
-        final LockMap<Long, Long> previous = LAST.getAndSet(map);
-        if (previous != null)
-        {
-            previous.close();
-        }
+        map = LIVE.next();
     }
 
     @AfterAll
     static void closeLast()
     {
-        final LockMap<Long, Long> last = LAST.getAndSet(null);
-        if (last != null)
-        {
-            last.close();
-        }
+        LIVE.closeLast();
     }
 
     @Operation
