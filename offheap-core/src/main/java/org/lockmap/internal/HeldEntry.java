@@ -4,7 +4,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.lockmap.LockedEntry;
-import org.lockmap.serialization.Serializer;
 
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -362,11 +361,6 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             throw new IllegalStateException("this LockedEntry is closed; lock the key again");
         }
         map.checkOpen();
-    }
-
-    Serializer<V> valueSerializer()
-    {
-        return map.valueSerializer();
     }
 
     @Override

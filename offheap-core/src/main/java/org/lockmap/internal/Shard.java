@@ -52,14 +52,6 @@ public final class Shard
     }
 
     /**
-     * @return the shard's index.
-     */
-    public int index()
-    {
-        return index;
-    }
-
-    /**
      * Takes the shard lock and checks that the map is open.
      *
      * @throws IllegalStateException if the map is closed; the lock is not held then.
