@@ -22,8 +22,8 @@ record BatchKey<K>(K key, byte[] bytes, long hash) implements Comparable<BatchKe
         final List<BatchKey<K>> ordered = new ArrayList<>(keys.size());
         for (final K key : keys)
         {
-            final byte[] bytes = map.keyBytes(key);
-            ordered.add(new BatchKey<>(key, bytes, KeyHash.hash(bytes, bytes.length)));
+            final Scratch scratch = map.keyScratch(key);
+            ordered.add(new BatchKey<>(key, Arrays.copyOf(scratch.key.byteArray(), scratch.keyLength), scratch.keyHash));
         }
         ordered.sort(null);
         final List<BatchKey<K>> distinct = new ArrayList<>(ordered.size());

@@ -837,7 +837,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             for (final BatchKey<K> batchKey : ordered)
             {
                 final Scratch scratch = Scratch.get();
-                scratch.setKeyBytes(batchKey.bytes(), batchKey.bytes().length);
+                scratch.setKeyBytes(batchKey.bytes(), batchKey.bytes().length, batchKey.hash());
                 final HeldEntry<K, V> entry = acquire(batchKey.key(), scratch, deadline, timed, false);
                 if (entry == null)
                 {

@@ -71,10 +71,22 @@ public final class Scratch
      */
     public void setKeyBytes(final byte[] bytes, final int length)
     {
+        setKeyBytes(bytes, length, KeyHash.hash(bytes, length));
+    }
+
+    /**
+     * Copies key bytes whose hash is already known into {@link #key}.
+     *
+     * @param bytes  the key's bytes.
+     * @param length how many.
+     * @param hash   their {@link KeyHash#hash}.
+     */
+    public void setKeyBytes(final byte[] bytes, final int length, final long hash)
+    {
         ensure(key, length);
         System.arraycopy(bytes, 0, key.byteArray(), 0, length);
         keyLength = length;
-        keyHash = KeyHash.hash(key.byteArray(), length);
+        keyHash = hash;
     }
 
     /**
