@@ -27,7 +27,6 @@ public final class Shard
     private final long header;
     private final int index;
 
-    /** Written on every lock and release: kept on cache lines of its own, away from other shards'. */
     private final PinState state = new PinState();
 
     /**
@@ -83,13 +82,26 @@ public final class Shard
             {
                 Futex.lockShort(memory, lot, lockWaitKey);
             }
-            return true;
         }
         catch (final IllegalStateException ex)
         {
             clearInterruptSetByClose(wasInterrupted);
             return false;
         }
+        if (!state.released)
+        {
+            return true;
+        }
+        // Taken between the last unpin's unlock and its freeing of the memory: nothing here may be touched.
+        try
+        {
+            unlock();
+        }
+        catch (final IllegalStateException freedMeanwhile)
+        {
+            // unlock() has already cleared the interrupt status that the freeing set.
+        }
+        return false;
     }
 
     /**
@@ -140,7 +152,7 @@ public final class Shard
      */
     public void pin()
     {
-        state.pins++;
+        addPins(1);
     }
 
     /**
@@ -150,7 +162,7 @@ public final class Shard
      */
     public boolean unpin()
     {
-        state.pins--;
+        addPins(-1);
         return claimRelease();
     }
 
@@ -170,7 +182,7 @@ public final class Shard
      */
     private boolean claimRelease()
     {
-        if (state.closed && state.pins == 0 && !state.released)
+        if (state.closed && !state.released && UnsafeApi.getInt(header + ShardLayout.PINS) == 0)
         {
             state.released = true;
             return true;
@@ -699,8 +711,18 @@ public final class Shard
     public boolean addWaiter(final long entry, final int delta)
     {
         UnsafeApi.putInt(entry + EntryLayout.STATE, UnsafeApi.getInt(entry + EntryLayout.STATE) + delta * EntryLayout.ONE_WAITER);
-        state.pins += delta;
+        addPins(delta);
         return claimRelease();
+    }
+
+    /**
+     * Under the lock. The count lives on the shard header's first cache line, which the lock word already
+     * brings to this core: a separate line would be a second line to move between cores on every lock and
+     * release.
+     */
+    private void addPins(final int delta)
+    {
+        UnsafeApi.putInt(header + ShardLayout.PINS, UnsafeApi.getInt(header + ShardLayout.PINS) + delta);
     }
 
     private static int waiters(final long entry)
@@ -709,25 +731,13 @@ public final class Shard
     }
 
     /**
-     * Padding before {@link PinState}'s fields (superclass fields are laid out first).
-     */
-    @SuppressWarnings("unused")
-    private abstract static class PinStatePad
-    {
-        long p01, p02, p03, p04, p05, p06, p07, p08;
-    }
-
-    /**
      * Guarded by the shard lock: its acquire and release (volatile CAS and get-and-set on the lock word)
-     * order these plain fields like a Java lock would. Padded on both sides so that threads working on
-     * different shards do not share its cache lines.
+     * order these plain fields like a Java lock would. Written once each, at close, so they stay on the
+     * heap, where a thread can still read them after the shard's memory is freed.
      */
-    @SuppressWarnings("unused")
-    private static final class PinState extends PinStatePad
+    private static final class PinState
     {
         boolean closed;
         boolean released;
-        int pins;
-        long q01, q02, q03, q04, q05, q06, q07, q08;
     }
 }

@@ -10,7 +10,7 @@ package org.lockmap.internal;
  *   +-------------------+-------------------+----------------------------------+
  *   | lock word (futex) | reserved          | reserved (lock owner, recovery)  |
  *   +-------------------+-------------------+----------------------------------+
- *  16 | reserved          | table capacity    | size: entries with a value     |
+ *  16 | pins              | table capacity    | size: entries with a value     |
  *   +-------------------+-------------------+----------------------------------+
  *  32 | entry count (values and placeholders) | top: next unallocated offset    |
  *   +---------------------------------------+----------------------------------+
@@ -28,6 +28,11 @@ public final class ShardLayout
 {
     /** int: the shard lock's futex word. */
     public static final int LOCK_WORD = 0;
+    /**
+     * int: holders and waiters of this shard's keys in this process, which keep its memory mapped after
+     * the map is closed. On the lock word's cache line, which every lock and release writes anyway.
+     */
+    public static final int PINS = 16;
     /** int: the number of slots in the hash table, a power of two. */
     public static final int TABLE_CAPACITY = 20;
     /** long: entries that have a value. */
