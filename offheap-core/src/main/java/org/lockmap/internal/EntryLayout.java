@@ -15,15 +15,23 @@ import org.lockmap.serialization.Serializer;
  *   +---------------------------------------------------------------------------
  *     | key bytes, from an 8-byte boundary                                       |
  *   +---------------------------------------------------------------------------
- *     | fixed-size values only: value slot A | value slot B (8-byte aligned)    |
+ *     | fixed-size values only: one 8-byte word value slot, or                   |
+ *     | value slot A | value slot B (each 8-byte aligned)                        |
  *   +---------------------------------------------------------------------------
  * </pre>
  *
  * Fields in brackets exist only when needed: key length for variable-size keys; value length and value
  * ref (the committed value's block) for variable-size values; policy words for an eviction policy (the
- * LRU list's previous and next refs). A fixed-size value lives in the entry itself, in one of two slots:
- * {@link #FLAG_SLOT_B} says which one is committed; a holder writes the other one and close flips the
- * flag, so a reader never sees a half-written value and a crash never tears the committed one.
+ * LRU list's previous and next refs). A fixed-size value lives in the entry itself:
+ * <ul>
+ *   <li>Up to 8 bytes ({@link #wordValue}): one aligned 8-byte slot, the value in its first bytes and
+ *       zeros after. A holder keeps its pending value on the heap and close commits it with one 8-byte
+ *       store, which neither a reader nor a crash can see half-done. A {@code Long -> Long} entry is then
+ *       32 bytes, two per cache line, never straddling one.</li>
+ *   <li>Larger: two slots. {@link #FLAG_SLOT_B} says which one is committed; a holder writes the other
+ *       one and close flips the flag, so a reader never sees a half-written value and a crash never tears
+ *       the committed one.</li>
+ * </ul>
  *
  * <p>The lock word, waiter count and owner are the key's lock ({@link Futex}); the waiter count keeps the
  * entry alive while threads wait on its lock word.
@@ -43,7 +51,7 @@ public final class EntryLayout
     public static final int OWNER = 8;
     /** The entry has a committed value. */
     public static final int FLAG_PRESENT = 1;
-    /** The committed fixed-size value is in slot B. */
+    /** The committed fixed-size value is in slot B (two-slot values only). */
     public static final int FLAG_SLOT_B = 2;
 
     private static final int COMMON_HEADER = 16;
@@ -63,8 +71,10 @@ public final class EntryLayout
     public final int fixedKeySize;
     /** The fixed value size, or -1. */
     public final int fixedValueSize;
-    /** The distance between value slots A and B (fixed-size values). */
+    /** The distance between value slots A and B (fixed-size values of more than 8 bytes). */
     public final int valueSlotStride;
+    /** Fixed-size values of at most 8 bytes: one slot, committed by one 8-byte store. */
+    public final boolean wordValue;
 
     /**
      * @param keySerializer   decides whether keys have a fixed size.
@@ -85,6 +95,7 @@ public final class EntryLayout
         offset += policyWords * Integer.BYTES;
         keyOffset = align8(offset);
         valueSlotStride = fixedValueSize < 0 ? 0 : align8(fixedValueSize);
+        wordValue = fixedValueSize >= 0 && fixedValueSize <= Long.BYTES;
     }
 
     /**
@@ -102,7 +113,7 @@ public final class EntryLayout
      */
     public int entrySize(final int keyLength)
     {
-        return valueSlotOffset(keyLength) + 2 * valueSlotStride;
+        return valueSlotOffset(keyLength) + (wordValue ? Long.BYTES : 2 * valueSlotStride);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.lockmap.internal;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.lockmap.LockedEntry;
 
@@ -10,9 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A held key. Its changes are pending until {@link #close()}: a fixed-size value is written into the
- * entry's spare slot, a variable-size one into a block of its own; close commits the last change
- * under the shard lock and frees the key. The entry's memory stays valid while it is held (the shard is
+ * A held key. Its changes are pending until {@link #close()}: a value of at most 8 bytes is kept in a
+ * field of this object, a larger fixed-size value is written into the entry's spare slot, a variable-size
+ * one into a block of its own; close commits the last change under the shard lock and frees the key. The entry's memory stays valid while it is held (the shard is
  * pinned), so the holder reads and writes it without the shard lock.
  *
  * @param <K> the key type.
@@ -33,6 +34,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private final long hash;
     private final K key;
     private final boolean fixedValues;
+    /** Values of at most 8 bytes ({@link EntryLayout#wordValue}): a pending one is {@link #pendingWord}. */
+    private final boolean wordValues;
     /** The owner word this entry's thread wrote when it took the key. */
     private final long owner;
     /** The locking thread's scratch: an entry is used by the thread that locked it. */
@@ -40,6 +43,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private int pending = NONE;
     private int pendingRef;
     private int pendingLength;
+    private long pendingWord;
+    /** Word values: the pending word's bytes, for {@link #valueBytes()}. */
+    private byte[] pendingBytes;
+    /** Word values: where a {@link #putValueBytes} writer writes. */
+    private byte[] writerBytes;
     private volatile boolean closed;
     private UnsafeBuffer flyweight;
     /** The buffer a {@link #putValueBytes} writer gets: its own, so the writer may call {@link #get()}. */
@@ -62,6 +70,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         this.hash = hash;
         this.key = key;
         this.fixedValues = map.hasFixedSizeValues();
+        this.wordValues = map.hasWordValues();
     }
 
     Shard shard()
@@ -97,6 +106,10 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     public V get()
     {
         checkUsable();
+        if (wordValues)
+        {
+            return getWord();
+        }
         final long address = valueAddress();
         if (address == 0)
         {
@@ -116,10 +129,33 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
     }
 
+    private V getWord()
+    {
+        if (!present())
+        {
+            return null;
+        }
+        final UnsafeBuffer bytes = scratch.word;
+        Scratch.writeWord(pending == PUT ? pendingWord : shard.committedWord(entry), bytes);
+        lastRead = map.decodeValue(bytes, shard.committedLength(entry), null, false);
+        lastReadCurrent = true;
+        return lastRead;
+    }
+
     public boolean isPresent()
     {
         checkUsable();
-        return valueAddress() != 0;
+        return present();
+    }
+
+    private boolean present()
+    {
+        return switch (pending)
+        {
+            case PUT -> true;
+            case REMOVE -> false;
+            default -> shard.isPresent(entry);
+        };
     }
 
     public V put(final V value)
@@ -170,8 +206,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     public DirectBuffer valueBytes()
     {
         checkUsable();
-        final long address = valueAddress();
-        if (address == 0)
+        if (!present())
         {
             return null;
         }
@@ -179,7 +214,19 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             flyweight = new UnsafeBuffer(EMPTY);
         }
-        flyweight.wrap(address, valueLength());
+        if (wordValues && pending == PUT)
+        {
+            if (pendingBytes == null)
+            {
+                pendingBytes = new byte[Long.BYTES];
+            }
+            UnsafeApi.putLong(pendingBytes, Scratch.BYTE_ARRAY_BASE, pendingWord);
+            flyweight.wrap(pendingBytes, 0, shard.committedLength(entry));
+        }
+        else
+        {
+            flyweight.wrap(valueAddress(), valueLength());
+        }
         return flyweight;
     }
 
@@ -222,7 +269,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     {
         if (pending == PUT)
         {
-            if (fixedValues)
+            if (wordValues)
+            {
+                shard.commitWord(entry, pendingWord);
+            }
+            else if (fixedValues)
             {
                 shard.commitSpareSlot(entry);
             }
@@ -251,7 +302,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             writeTarget = new UnsafeBuffer(EMPTY);
         }
         final UnsafeBuffer target = writeTarget;
-        if (fixedValues)
+        if (wordValues)
+        {
+            pendingWord = source != null ? Scratch.readWord(source, length) : writeWord(length, writer, target);
+        }
+        else if (fixedValues)
         {
             final long spare = shard.spareSlotAddress(entry);
             if (source != null)
@@ -318,6 +373,29 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
         pending = PUT;
         forgetReads();
+    }
+
+    /**
+     * Runs a writer over this entry's own 8 bytes; nothing changes if it throws.
+     *
+     * @return the word it wrote.
+     */
+    private long writeWord(final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer target)
+    {
+        if (writerBytes == null)
+        {
+            writerBytes = new byte[Long.BYTES];
+        }
+        target.wrap(writerBytes, 0, length);
+        try
+        {
+            writer.accept(target);
+            return Scratch.readWord(target, length);
+        }
+        finally
+        {
+            target.wrap(EMPTY);
+        }
     }
 
     private void dropPendingBlock()

@@ -988,6 +988,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         return layout.fixedValueSize >= 0;
     }
 
+    /**
+     * @return true if values have a fixed size of at most 8 bytes ({@link EntryLayout#wordValue}).
+     */
+    boolean hasWordValues()
+    {
+        return layout.wordValue;
+    }
+
     void checkOpen()
     {
         if (closed)

@@ -15,6 +15,7 @@ public final class Scratch
     static final long BYTE_ARRAY_BASE = UnsafeApi.arrayBaseOffset(byte[].class);
     /** Below this many bytes a word loop beats {@code Unsafe.copyMemory}'s call between heap and native memory. */
     private static final int SMALL_COPY = 64;
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
 
     /** The key being operated on. */
     public final UnsafeBuffer key = new UnsafeBuffer(new byte[64]);
@@ -38,6 +39,8 @@ public final class Scratch
     public boolean previousDecoded;
     /** A previous value decoded while its key was held, handed from the write path to its caller. */
     public Object decodedPrevious;
+    /** A word value (see {@link EntryLayout#wordValue}) laid out as bytes, for the length of one decode. */
+    public final UnsafeBuffer word = new UnsafeBuffer(new byte[Long.BYTES]);
     /** A flyweight over native bytes, wrapped only for the length of one call. */
     public final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
 
@@ -182,6 +185,35 @@ public final class Scratch
             return;
         }
         UnsafeApi.copyMemory(array, BYTE_ARRAY_BASE, null, address, length);
+    }
+
+    /**
+     * A value of at most 8 bytes as the word that holds it in memory: its bytes first, zeros after.
+     *
+     * @param buffer one of this scratch's buffers (at least 8 bytes long), the value at its start.
+     * @param length the value's length, 0 to 8.
+     * @return the word.
+     */
+    public static long readWord(final UnsafeBuffer buffer, final int length)
+    {
+        final long raw = UnsafeApi.getLong(buffer.byteArray(), BYTE_ARRAY_BASE);
+        if (length == Long.BYTES)
+        {
+            return raw;
+        }
+        final long firstBytes = LITTLE_ENDIAN ? (1L << (length * 8)) - 1 : ~(-1L >>> (length * 8));
+        return raw & firstBytes;
+    }
+
+    /**
+     * Lays a word out as bytes at the start of a buffer: the inverse of {@link #readWord}.
+     *
+     * @param word   the word.
+     * @param buffer a buffer over an array of at least 8 bytes.
+     */
+    public static void writeWord(final long word, final UnsafeBuffer buffer)
+    {
+        UnsafeApi.putLong(buffer.byteArray(), BYTE_ARRAY_BASE, word);
     }
 
     /**

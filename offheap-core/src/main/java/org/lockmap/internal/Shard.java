@@ -470,7 +470,8 @@ public final class Shard
     {
         if (layout.fixedValueSize >= 0)
         {
-            return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0);
+            return slotAddress(entry, !layout.wordValue &&
+                (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0);
         }
         return memory.address(UnsafeApi.getInt(entry + layout.valueRefOffset));
     }
@@ -485,7 +486,18 @@ public final class Shard
     }
 
     /**
-     * Fixed-size values: the slot a holder may write, the one not committed.
+     * Word values: the committed value's word (meaningful only if present).
+     *
+     * @param entry an entry's address.
+     * @return the word.
+     */
+    public long committedWord(final long entry)
+    {
+        return UnsafeApi.getLong(slotAddress(entry, false));
+    }
+
+    /**
+     * Two-slot fixed-size values: the slot a holder may write, the one not committed.
      *
      * @param entry an entry's address.
      * @return the spare slot's address.
@@ -523,7 +535,11 @@ public final class Shard
      */
     public void commit(final long entry, final UnsafeBuffer value, final int length)
     {
-        if (layout.fixedValueSize >= 0)
+        if (layout.wordValue)
+        {
+            commitWord(entry, Scratch.readWord(value, length));
+        }
+        else if (layout.fixedValueSize >= 0)
         {
             Scratch.copyToNative(value, length, spareSlotAddress(entry));
             commitSpareSlot(entry);
@@ -537,7 +553,25 @@ public final class Shard
     }
 
     /**
-     * Under the lock, fixed-size values: the spare slot, already written, becomes the committed value.
+     * Under the lock, word values: {@code word} becomes the committed value, in one 8-byte store.
+     *
+     * @param entry the entry.
+     * @param word  the value's word ({@link Scratch#readWord}).
+     */
+    public void commitWord(final long entry, final long word)
+    {
+        // A plain aligned 8-byte store: readers hold the shard lock, and a crash sees the old word or the new.
+        UnsafeApi.putLong(slotAddress(entry, false), word);
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
+        if ((flags & EntryLayout.FLAG_PRESENT) == 0)
+        {
+            addSize(1);
+            UnsafeApi.putInt(entry + EntryLayout.STATE, flags | EntryLayout.FLAG_PRESENT);
+        }
+    }
+
+    /**
+     * Under the lock, two-slot fixed-size values: the spare slot, already written, becomes the committed value.
      *
      * @param entry the entry.
      */

@@ -13,7 +13,9 @@ import java.lang.invoke.VarHandle;
  * <p>The space is a sequence of chunks that never move, so an entry's address is stable for its life
  * and a holder may use it without the shard lock. Chunk 0 covers offsets {@code [0, C)}, and chunk
  * {@code k >= 1} covers {@code [C * 2^(k-1), C * 2^k)}: each new chunk doubles the space, like a growing
- * array, without copying. A chunk's memory is reserved only when a block first needs it.
+ * array, without copying. A chunk's memory is reserved only when a block first needs it. C is the
+ * shard's expected need rounded up to 64 KiB, not to a power of two, so that a map built for its size
+ * reserves what it uses: an offset's chunk is found from its highest bit and one comparison.
  *
  * <pre>
  *   offset 0        C         2C                  4C                                  8C
@@ -33,11 +35,15 @@ public final class ShardMemory implements FutexWord
 {
     private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
     private static final int MAX_CHUNKS = 32;
+    private static final long CHUNK_GRAIN = 64 * 1024;
     /** Offsets are 8-byte units in an int: the space ends at 32 GiB. */
     private static final long MAX_OFFSET = 0xFFFF_FFFFL << 3;
 
     private final Arena arena = Arena.ofShared();
+    /** log2 of the largest power of two not above C. */
     private final int chunkShift;
+    /** Where each chunk starts, one more than there are chunks (see {@link #chunkOf}). */
+    private final long[] chunkStart = new long[MAX_CHUNKS + 1];
     private final long[] chunkDelta = new long[MAX_CHUNKS];
     private final MemorySegment header;
     private final long headerAddress;
@@ -45,11 +51,16 @@ public final class ShardMemory implements FutexWord
     private volatile long reservedBytes;
 
     /**
-     * @param firstChunkSize the size of chunk 0, rounded up to a power of two, at least 64 KiB.
+     * @param firstChunkSize the size of chunk 0, rounded up to a multiple of 64 KiB.
      */
     public ShardMemory(final long firstChunkSize)
     {
-        chunkShift = 64 - Long.numberOfLeadingZeros(Math.max(64 * 1024, firstChunkSize) - 1);
+        final long first = Math.max(CHUNK_GRAIN, (firstChunkSize + CHUNK_GRAIN - 1) & -CHUNK_GRAIN);
+        chunkShift = 63 - Long.numberOfLeadingZeros(first);
+        for (int chunk = 1; chunk <= MAX_CHUNKS; chunk++)
+        {
+            chunkStart[chunk] = first << (chunk - 1);
+        }
         header = reserveChunk(0);
         headerAddress = header.address();
         UnsafeApi.putLong(headerAddress + ShardLayout.TOP, ShardLayout.HEADER_SIZE);
@@ -104,8 +115,7 @@ public final class ShardMemory implements FutexWord
     public long address(final int ref)
     {
         final long offset = (ref & 0xFFFF_FFFFL) << 3;
-        final int chunk = 64 - Long.numberOfLeadingZeros(offset >>> chunkShift);
-        return chunkDelta[chunk] + offset;
+        return chunkDelta[chunkOf(offset)] + offset;
     }
 
     /**
@@ -208,19 +218,24 @@ public final class ShardMemory implements FutexWord
         return segment;
     }
 
+    /**
+     * With {@code 2^s <= C < 2^(s+1)}, an offset in chunk k has its highest bit above bit s at k or k + 1
+     * (chunk 0: at 0 or 1); the chunk's start tells which.
+     */
     private int chunkOf(final long offset)
     {
-        return 64 - Long.numberOfLeadingZeros(offset >>> chunkShift);
+        final int chunk = 64 - Long.numberOfLeadingZeros(offset >>> chunkShift);
+        return offset < chunkStart[chunk] ? chunk - 1 : chunk;
     }
 
     private long chunkStart(final int chunk)
     {
-        return chunk == 0 ? 0 : 1L << (chunkShift + chunk - 1);
+        return chunkStart[chunk];
     }
 
     private long chunkEnd(final int chunk)
     {
-        return 1L << (chunkShift + chunk);
+        return chunkStart[chunk + 1];
     }
 
     static int sizeClass(final int size)

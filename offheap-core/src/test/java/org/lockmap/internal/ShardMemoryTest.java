@@ -1,0 +1,77 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The chunked address space with a first chunk of any multiple of 64 KiB: blocks across many chunks get
+ * distinct, stable, writable memory, and a block's bytes are contiguous.
+ */
+class ShardMemoryTest
+{
+    @ParameterizedTest
+    @ValueSource(longs = {1, 64 * 1024, 3 * 64 * 1024 - 5, 5 * 64 * 1024, 1_572_864})
+    void blocksInEveryChunkAreDistinctContiguousAndKeepTheirContents(final long firstChunk)
+    {
+        final ShardMemory memory = new ShardMemory(firstChunk);
+        try
+        {
+            final SplittableRandom random = new SplittableRandom(firstChunk);
+            final List<int[]> blocks = new ArrayList<>();
+            long allocated = 0;
+            // Past chunk 4 whatever the first chunk's size: a mix of entry-sized and larger blocks.
+            final long target = Math.max(firstChunk, 64 * 1024) * 20;
+            while (allocated < target)
+            {
+                final int size = random.nextInt(8) == 0 ? 8 * (1 + random.nextInt(1024)) : 32;
+                final int ref = memory.allocate(size);
+                final long address = memory.address(ref);
+                // Contiguous: the ref of the block's last word translates to the block's last word.
+                assertEquals(address + size - 8, memory.address(ref + size / 8 - 1), "block " + ref + " of " + size);
+                for (int i = 0; i < size; i += 8)
+                {
+                    UnsafeApi.putLong(address + i, ((long)ref << 32) | i);
+                }
+                blocks.add(new int[] {ref, size});
+                allocated += size;
+            }
+            for (final int[] block : blocks)
+            {
+                final long address = memory.address(block[0]);
+                for (int i = 0; i < block[1]; i += 8)
+                {
+                    assertEquals(((long)block[0] << 32) | i, UnsafeApi.getLong(address + i), "overwritten: block " + block[0]);
+                }
+            }
+            assertTrue(memory.reservedBytes() >= allocated);
+            assertTrue(memory.reservedBytes() < 4 * allocated + 4L * Math.max(firstChunk, 64 * 1024),
+                "reserved " + memory.reservedBytes() + " for " + allocated);
+        }
+        finally
+        {
+            memory.release();
+        }
+    }
+
+    @Test
+    void theFirstChunkIsTheRequestRoundedUpTo64KiB()
+    {
+        final ShardMemory memory = new ShardMemory(1_524_928);
+        try
+        {
+            assertEquals(1_572_864, memory.reservedBytes());
+        }
+        finally
+        {
+            memory.release();
+        }
+    }
+}
