@@ -301,41 +301,87 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             writeTarget = new UnsafeBuffer(EMPTY);
         }
-        final UnsafeBuffer target = writeTarget;
+        // One small method per layout: the put path must stay small enough to inline, or the JIT can no
+        // longer scalar-replace a held entry that its caller closes.
         if (wordValues)
         {
-            pendingWord = source != null ? Scratch.readWord(source, length) : writeWord(length, writer, target);
+            pendingWord = source != null ? Scratch.readWord(source, length) : writeWord(length, writer, writeTarget);
         }
         else if (fixedValues)
         {
-            final long spare = shard.spareSlotAddress(entry);
-            if (source != null)
+            writeSpareSlot(length, writer, source, writeTarget);
+        }
+        else
+        {
+            writeBlock(length, writer, source, writeTarget);
+        }
+        pending = PUT;
+        forgetReads();
+    }
+
+    /**
+     * Two-slot values: writes the spare slot; restores it if a writer throws.
+     */
+    private void writeSpareSlot(
+        final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source,
+        final UnsafeBuffer target)
+    {
+        final long spare = shard.spareSlotAddress(entry);
+        if (source != null)
+        {
+            Scratch.copyToNative(source, length, spare);
+            return;
+        }
+        if (pending == PUT)
+        {
+            // The spare slot holds this holder's last put: keep a copy in case the writer fails.
+            if (spareBackup == null)
             {
-                Scratch.copyToNative(source, length, spare);
-                pending = PUT;
-                forgetReads();
-                return;
+                spareBackup = new UnsafeBuffer(new byte[length]);
             }
+            Scratch.copyFromNative(spare, length, spareBackup);
+        }
+        target.wrap(spare, length);
+        try
+        {
+            writer.accept(target);
+        }
+        catch (final RuntimeException | Error ex)
+        {
             if (pending == PUT)
             {
-                // The spare slot holds this holder's last put: keep a copy in case the writer fails.
-                if (spareBackup == null)
-                {
-                    spareBackup = new UnsafeBuffer(new byte[length]);
-                }
-                Scratch.copyFromNative(spare, length, spareBackup);
+                Scratch.copyToNative(spareBackup, length, spare);
             }
-            target.wrap(spare, length);
+            throw ex;
+        }
+        finally
+        {
+            target.wrap(EMPTY);
+        }
+    }
+
+    /**
+     * Variable-size values: writes a new block, which replaces the previous pending one.
+     */
+    private void writeBlock(
+        final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source,
+        final UnsafeBuffer target)
+    {
+        final int block = map.allocateBlock(shard, length);
+        if (source != null)
+        {
+            Scratch.copyToNative(source, length, shard.address(block));
+        }
+        else
+        {
+            target.wrap(shard.address(block), length);
             try
             {
                 writer.accept(target);
             }
             catch (final RuntimeException | Error ex)
             {
-                if (pending == PUT)
-                {
-                    Scratch.copyToNative(spareBackup, length, spare);
-                }
+                map.freeBlock(shard, block, length);
                 throw ex;
             }
             finally
@@ -343,36 +389,9 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
                 target.wrap(EMPTY);
             }
         }
-        else
-        {
-            final int block = map.allocateBlock(shard, length);
-            if (source != null)
-            {
-                Scratch.copyToNative(source, length, shard.address(block));
-            }
-            else
-            {
-                target.wrap(shard.address(block), length);
-                try
-                {
-                    writer.accept(target);
-                }
-                catch (final RuntimeException | Error ex)
-                {
-                    map.freeBlock(shard, block, length);
-                    throw ex;
-                }
-                finally
-                {
-                    target.wrap(EMPTY);
-                }
-            }
-            dropPendingBlock();
-            pendingRef = block;
-            pendingLength = length;
-        }
-        pending = PUT;
-        forgetReads();
+        dropPendingBlock();
+        pendingRef = block;
+        pendingLength = length;
     }
 
     /**
