@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +63,17 @@ public class MapBenchmark
     @Param("1000000")
     public int entries;
 
+    /**
+     * How each thread picks its next key. {@code random}: an index drawn uniformly at random, so fetching
+     * the boxed key from the array is itself a cache miss or two, paid by every map alike. {@code
+     * sequential}: the key array walked in order (so the key is at hand, as one parsed from a message
+     * would be) while the maps still see uniformly random keys, because keys are spread by
+     * {@link Keys#mix64} and inserted in random order. Run it with {@code -p access=sequential}; it shows
+     * how much of each operation's time is the map's own memory traffic.
+     */
+    @Param("random")
+    public String access;
+
     BenchMap target;
     Long[] keys;
     Long[] values;
@@ -78,7 +90,21 @@ public class MapBenchmark
         keys = Keys.keys(entries);
         values = Keys.values(entries);
         target = BenchMap.create(map, entries, params.getBenchmark().endsWith(".set"));
+        // In random order, so that no map's memory layout follows the key array's order.
+        final int[] order = new int[entries];
         for (int i = 0; i < entries; i++)
+        {
+            order[i] = i;
+        }
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = entries - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        for (final int i : order)
         {
             target.set(keys[i], values[i]);
         }
@@ -98,14 +124,16 @@ public class MapBenchmark
     }
 
     /**
-     * A per-thread xorshift generator of indices in {@code [0, entries)}: a few cycles, no allocation,
-     * the same cost for every map.
+     * A per-thread xorshift generator of indices in {@code [0, entries)} (or, for {@code sequential}
+     * access, a cursor starting at a random index): a few cycles, no allocation, the same cost for every map.
      */
     @State(Scope.Thread)
     public static class Picker
     {
         private long state;
         private int bound;
+        private boolean sequential;
+        private int cursor;
 
         /**
          * @param benchmark the benchmark state, for the number of entries.
@@ -116,10 +144,18 @@ public class MapBenchmark
         {
             bound = benchmark.entries;
             state = Keys.mix64(0x9E3779B97F4A7C15L * (thread.getThreadIndex() + 1)) | 1;
+            sequential = "sequential".equals(benchmark.access);
+            cursor = (int)(((state >>> 32) * bound) >>> 32);
         }
 
         int next()
         {
+            if (sequential)
+            {
+                final int i = cursor;
+                cursor = i + 1 == bound ? 0 : i + 1;
+                return i;
+            }
             long x = state;
             x ^= x << 13;
             x ^= x >>> 7;
