@@ -48,7 +48,12 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     private byte[] pendingBytes;
     /** Word values: where a {@link #putValueBytes} writer writes. */
     private byte[] writerBytes;
-    private volatile boolean closed;
+    /**
+     * Plain, not volatile: a volatile write is a full fence on every close. An entry is used by the thread
+     * that locked it; if another thread closes it, the two closes are still told apart under the shard
+     * lock, where release() checks that this entry's owner holds the key.
+     */
+    private boolean closed;
     private UnsafeBuffer flyweight;
     /** The buffer a {@link #putValueBytes} writer gets: its own, so the writer may call {@link #get()}. */
     private UnsafeBuffer writeTarget;
@@ -243,8 +248,6 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return;
         }
-        // Volatile write: a close from another thread sees it. Two racing closes are told apart under the
-        // shard lock, where release() checks that this entry's owner still holds the key.
         closed = true;
         forgetReads();
         map.release(this);
