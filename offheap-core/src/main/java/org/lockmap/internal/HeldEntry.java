@@ -23,6 +23,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
 {
     private static final byte[] EMPTY = new byte[0];
 
+
     private static final int NONE = 0;
     private static final int PUT = 1;
     private static final int REMOVE = 2;
@@ -49,9 +50,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     /** Word values: where a {@link #putValueBytes} writer writes. */
     private byte[] writerBytes;
     /**
-     * Plain, not volatile: a volatile write is a full fence on every close. An entry is used by the thread
-     * that locked it; if another thread closes it, the two closes are still told apart under the shard
-     * lock, where release() checks that this entry's owner holds the key.
+     * Set under the shard lock by the close that releases this hold ({@link #claimClose()}), so that of two
+     * threads closing the same entry only one releases: a second release could free the owner's next
+     * hold of the key, since the owner word names the thread, not the hold. Plain: the shard lock orders
+     * it, and a CAS or volatile write here would be a fence on every close and keep the JIT from
+     * scalar-replacing the entry.
      */
     private boolean closed;
     private UnsafeBuffer flyweight;
@@ -248,9 +251,25 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return;
         }
-        closed = true;
         forgetReads();
         map.release(this);
+        // Also when release() found the shard's memory freed (the map closed): later calls see a closed entry.
+        closed = true;
+    }
+
+    /**
+     * Under the shard lock: claims this hold's release for the calling close.
+     *
+     * @return false if another close of this entry has already released it.
+     */
+    boolean claimClose()
+    {
+        if (closed)
+        {
+            return false;
+        }
+        closed = true;
+        return true;
     }
 
     /**
@@ -429,8 +448,12 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
     }
 
+    /**
+     * Not for a pending word value, which is in {@link #pendingWord}, not in native memory.
+     */
     private long valueAddress()
     {
+        assert !(wordValues && pending == PUT) : "a pending word value has no address";
         return switch (pending)
         {
             case PUT -> fixedValues ? shard.spareSlotAddress(entry) : shard.address(pendingRef);

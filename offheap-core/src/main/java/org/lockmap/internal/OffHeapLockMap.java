@@ -766,8 +766,9 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         boolean releaseMemory = false;
         try
         {
-            // Not held by this entry's owner any more: a racing close of the same entry already released it.
-            final boolean stillHeld = shard.isHeldBy(held.entryAddress(), held.owner());
+            // Two closes of one entry serialize here: the second finds it claimed and releases nothing.
+            // The owner check is a second guard: only this hold's owner can have written that owner word.
+            final boolean stillHeld = held.claimClose() && shard.isHeldBy(held.entryAddress(), held.owner());
             if (stillHeld && shard.isClosed())
             {
                 // The map is gone: discard the pending change, clear the owner so a second close is a no-op.
