@@ -36,8 +36,11 @@ public final class ShardMemory implements FutexWord
     private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
     private static final int MAX_CHUNKS = 32;
     private static final long CHUNK_GRAIN = 64 * 1024;
-    /** Offsets are 8-byte units in an int: the space ends at 32 GiB. */
-    private static final long MAX_OFFSET = 0xFFFF_FFFFL << 3;
+    /**
+     * Offsets are 8-byte units in an int: the space ends at 32 GiB. The chunk that crosses it is cut
+     * there and later chunks are empty, so a block never gets a ref that wraps.
+     */
+    private static final long SPACE_END = 1L << 35;
 
     private final Arena arena = Arena.ofShared();
     /** log2 of the largest power of two not above C. */
@@ -59,7 +62,7 @@ public final class ShardMemory implements FutexWord
         chunkShift = 63 - Long.numberOfLeadingZeros(first);
         for (int chunk = 1; chunk <= MAX_CHUNKS; chunk++)
         {
-            chunkStart[chunk] = first << (chunk - 1);
+            chunkStart[chunk] = Math.min(first << (chunk - 1), SPACE_END);
         }
         header = reserveChunk(0);
         headerAddress = header.address();
@@ -140,7 +143,7 @@ public final class ShardMemory implements FutexWord
         while (start + blockSize > chunkEnd(chunk))
         {
             chunk++;
-            if (chunk >= MAX_CHUNKS || chunkStart(chunk) + blockSize > MAX_OFFSET)
+            if (chunk >= MAX_CHUNKS || chunkStart(chunk) + blockSize > SPACE_END)
             {
                 throw new IllegalStateException(
                     "a LockMap shard is full: 32 GiB per shard; build the map with more shards()");

@@ -61,6 +61,53 @@ class ShardMemoryTest
         }
     }
 
+    /**
+     * Found by review: refs are 8-byte units in 32 bits, and the chunk that crosses 32 GiB (always one
+     * when the first chunk is not a power of two) handed out blocks past it with wrapped refs, the first
+     * one 0, the shard header. Reserves about 32 GiB of address space, never touched.
+     */
+    @Test
+    void aShardStopsAt32GiBInsteadOfWrappingRefs()
+    {
+        final ShardMemory memory = new ShardMemory(17 * 64 * 1024);
+        final java.util.Map<Long, Integer> byAddress = new java.util.HashMap<>();
+        try
+        {
+            int blocks = 0;
+            IllegalStateException full = null;
+            while (full == null)
+            {
+                final int ref;
+                try
+                {
+                    ref = memory.allocate(1 << 30);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    full = ex;
+                    break;
+                }
+                catch (final OutOfMemoryError ex)
+                {
+                    org.junit.jupiter.api.Assumptions.abort("this machine refuses to reserve the address space: " + ex);
+                    return;
+                }
+                assertNotEquals(0, ref, "block " + blocks + " got ref 0, the shard header");
+                assertTrue(memory.address(ref) != 0);
+                assertNull(byAddress.put(memory.address(ref), blocks), "block " + blocks + " aliases an earlier block");
+                assertTrue((ref & 0xFFFF_FFFFL) * 8 + (1L << 30) <= 1L << 35, "block " + blocks + " ends past 32 GiB");
+                blocks++;
+            }
+            assertTrue(full.getMessage().contains("32 GiB"), full.getMessage());
+            assertTrue(blocks >= 30, "only " + blocks + " blocks of 1 GiB before the shard was full");
+            assertTrue(memory.reservedBytes() <= 1L << 35, "reserved " + memory.reservedBytes());
+        }
+        finally
+        {
+            memory.release();
+        }
+    }
+
     @Test
     void theFirstChunkIsTheRequestRoundedUpTo64KiB()
     {
