@@ -71,14 +71,20 @@ public interface LockedEntry<K, V> extends AutoCloseable
      * {@link IndexOutOfBoundsException} (through Agrona's bounds checks, which are on unless the JVM runs
      * with {@code -Dagrona.disable.bounds.checks=true}; then a stale buffer must not be used at all).
      *
+     * <p>The buffer may be over native memory or over a small heap array (a pending value of at most
+     * 8 bytes is kept on the heap until close): use it through the {@code DirectBuffer} API, never
+     * {@code addressOffset()} as a raw address.
+     *
      * @return the value bytes, or null when absent.
      */
     DirectBuffer valueBytes();
 
     /**
-     * Writes a new value of {@code length} bytes straight into native memory, with no Java object in
-     * between; published like {@link #put}. The buffer passed to {@code writer} is valid only during the
-     * call. If the writer throws, the entry keeps its previous value.
+     * Writes a new value of {@code length} bytes with no Java object in between (straight into native
+     * memory; for fixed-size values of at most 8 bytes, into the entry's own 8-byte array, committed by
+     * close); published like {@link #put}. The buffer passed to {@code writer} is valid only during the
+     * call; use it through the {@code MutableDirectBuffer} API, never {@code addressOffset()} as a raw
+     * address. If the writer throws, the entry keeps its previous value.
      *
      * @param length the value's size in bytes.
      * @param writer fills bytes {@code [0, length)} of the buffer it is given.

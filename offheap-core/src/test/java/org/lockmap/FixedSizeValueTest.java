@@ -58,7 +58,7 @@ class FixedSizeValueTest
     }
 
     /**
-     * @param first  a value with every bit of its size set where possible, so that stray bytes would show.
+     * @param first  a value with many bits set.
      * @param second another.
      * @param zero   the all-zero value, which must still count as present.
      */

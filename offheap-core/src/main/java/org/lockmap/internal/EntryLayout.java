@@ -24,11 +24,11 @@ import org.lockmap.serialization.Serializer;
  * ref (the committed value's block) for variable-size values; policy words for an eviction policy (the
  * LRU list's previous and next refs). A fixed-size value lives in the entry itself:
  * <ul>
- *   <li>Up to 8 bytes ({@link #wordValue}): one aligned 8-byte slot, the value in its first bytes and
+ *   <li>1 to 8 bytes ({@link #wordValue}): one aligned 8-byte slot, the value in its first bytes and
  *       zeros after. A holder keeps its pending value on the heap and close commits it with one 8-byte
  *       store, which neither a reader nor a crash can see half-done. A {@code Long -> Long} entry is then
  *       32 bytes, two per cache line, never straddling one.</li>
- *   <li>Larger: two slots. {@link #FLAG_SLOT_B} says which one is committed; a holder writes the other
+ *   <li>Larger (or empty): two slots. {@link #FLAG_SLOT_B} says which one is committed; a holder writes the other
  *       one and close flips the flag, so a reader never sees a half-written value and a crash never tears
  *       the committed one.</li>
  * </ul>
@@ -73,7 +73,7 @@ public final class EntryLayout
     public final int fixedValueSize;
     /** The distance between value slots A and B (fixed-size values of more than 8 bytes). */
     public final int valueSlotStride;
-    /** Fixed-size values of at most 8 bytes: one slot, committed by one 8-byte store. */
+    /** Fixed-size values of 1 to 8 bytes: one slot, committed by one 8-byte store. */
     public final boolean wordValue;
 
     /**
@@ -95,7 +95,7 @@ public final class EntryLayout
         offset += policyWords * Integer.BYTES;
         keyOffset = align8(offset);
         valueSlotStride = fixedValueSize < 0 ? 0 : align8(fixedValueSize);
-        wordValue = fixedValueSize >= 0 && fixedValueSize <= Long.BYTES;
+        wordValue = fixedValueSize > 0 && fixedValueSize <= Long.BYTES;
     }
 
     /**

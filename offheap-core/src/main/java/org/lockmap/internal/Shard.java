@@ -504,6 +504,7 @@ public final class Shard
      */
     public long spareSlotAddress(final long entry)
     {
+        assert !layout.wordValue : "word values have one slot";
         return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) == 0);
     }
 
