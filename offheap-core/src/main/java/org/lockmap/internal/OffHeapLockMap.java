@@ -90,7 +90,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         this.valueSerializer = config.valueSerializer();
         this.layout = new EntryLayout(keySerializer, valueSerializer, policyWords);
         final int shardCount = config.shards();
-        final long perShard = Math.max(1, config.expectedEntries() / shardCount);
+        // Keys do not spread evenly: leave each shard room for four standard deviations above the mean,
+        // or about half the shards of a map filled to its hint would double their table (and reserve a
+        // second chunk for it) just past the mean.
+        final long mean = Math.max(1, config.expectedEntries() / shardCount);
+        final long perShard = mean + 4 * (long)Math.ceil(Math.sqrt(mean)) + 16;
         final int capacity = tableCapacity(perShard);
         final int keySize = layout.fixedKeySize >= 0 ? layout.fixedKeySize : config.averageKeySize();
         final long entryBytes = layout.entrySize(keySize) +
@@ -119,10 +123,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
     }
 
+    /**
+     * A table 3/4 full at the expected entry count, the most it holds before it doubles; a multiple of
+     * 8 slots, so that it fills whole cache lines.
+     */
     private static int tableCapacity(final long entries)
     {
-        final long wanted = Math.max(16, entries * 4 / 3 + 1);
-        return (int)Math.min(1 << 27, Long.highestOneBit(wanted - 1) << 1);
+        final long wanted = Math.max(16, (entries * 4 + 2) / 3 + 1);
+        return (int)Math.min(1 << 27, (wanted + 7) & ~7L);
     }
 
     // ---------------------------------------------------------------- reads

@@ -8,9 +8,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * while threads hold or wait for its keys after the map is closed.
  *
  * <p>The hash table is open addressing with linear probing over 8-byte slots, 0 for empty, else
- * {@code (int)hash << 32 | entry ref}. The low 32 bits of a key's hash are its tag and its home slot, so
- * a resize rehashes from the slots alone. Deletion shifts later entries back (no tombstones). The table
- * doubles above 3/4 full, under this shard's lock only: the other shards go on.
+ * {@code (int)hash << 32 | entry ref}. The low 32 bits of a key's hash are its tag, and its home slot
+ * is the tag scaled to the capacity ({@code tag * capacity >>> 32}), so the capacity need not be a
+ * power of two (a map built for its size has its table 3/4 full, not between 3/8 and 3/4) and a resize
+ * rehashes from the slots alone. Deletion shifts later entries back (no tombstones). The table doubles
+ * above 3/4 full, under this shard's lock only: the other shards go on.
  *
  * <p>Thread-safety: every method whose Javadoc says "under the lock" must be called by the thread that
  * holds this shard's lock ({@link #lockOpen()}).
@@ -19,6 +21,8 @@ public final class Shard
 {
     static final int PID = (int)ProcessHandle.current().pid();
     private static final int SLOT = Long.BYTES;
+    /** The largest table: 2^27 slots, a 1 GiB block. */
+    private static final int MAX_CAPACITY = 1 << 27;
 
     private final ShardMemory memory;
     private final EntryLayout layout;
@@ -34,7 +38,7 @@ public final class Shard
      * @param layout          the map's entry layout.
      * @param lot             the map's parking lot.
      * @param firstChunkBytes the size of the first chunk of memory.
-     * @param initialCapacity the hash table's first capacity, a power of two.
+     * @param initialCapacity the hash table's first capacity, at least 16.
      */
     public Shard(
         final int index, final EntryLayout layout, final ParkingLot lot, final long firstChunkBytes, final int initialCapacity)
@@ -244,9 +248,9 @@ public final class Shard
     public int find(final UnsafeBuffer key, final int length, final long hash)
     {
         final int tag = (int)hash;
-        final int mask = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY) - 1;
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        for (int i = tag & mask; ; i = (i + 1) & mask)
+        for (int i = home(tag, capacity); ; i = next(i, capacity))
         {
             final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
             if (slot == 0)
@@ -279,7 +283,7 @@ public final class Shard
         final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         if ((count + 1) * 4 > (long)capacity * 3)
         {
-            resize(capacity * 2);
+            resize((int)Math.min(2L * capacity, MAX_CAPACITY));
         }
         final int ref = memory.allocate(layout.entrySize(length));
         final long entry = memory.address(ref);
@@ -361,38 +365,38 @@ public final class Shard
     private void putSlot(final long hash, final int ref)
     {
         final int tag = (int)hash;
-        final int mask = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY) - 1;
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        int i = tag & mask;
+        int i = home(tag, capacity);
         while (UnsafeApi.getLong(table + (long)i * SLOT) != 0)
         {
-            i = (i + 1) & mask;
+            i = next(i, capacity);
         }
         UnsafeApi.putLong(table + (long)i * SLOT, ((long)tag << 32) | (ref & 0xFFFF_FFFFL));
     }
 
     private void deleteSlot(final long hash, final int ref)
     {
-        final int mask = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY) - 1;
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        int hole = (int)hash & mask;
+        int hole = home((int)hash, capacity);
         while ((int)UnsafeApi.getLong(table + (long)hole * SLOT) != ref)
         {
-            hole = (hole + 1) & mask;
+            hole = next(hole, capacity);
         }
         // Backward-shift deletion: move each later entry of the run into the hole unless that would put
         // it before its home slot.
         int j = hole;
         while (true)
         {
-            j = (j + 1) & mask;
+            j = next(j, capacity);
             final long slot = UnsafeApi.getLong(table + (long)j * SLOT);
             if (slot == 0)
             {
                 break;
             }
-            final int home = (int)(slot >>> 32) & mask;
-            if (((j - home) & mask) >= ((j - hole) & mask))
+            final int home = home((int)(slot >>> 32), capacity);
+            if (distance(home, j, capacity) >= distance(hole, j, capacity))
             {
                 UnsafeApi.putLong(table + (long)hole * SLOT, slot);
                 hole = j;
@@ -403,7 +407,7 @@ public final class Shard
 
     private void resize(final int newCapacity)
     {
-        if (newCapacity > (1 << 27))
+        if (newCapacity <= UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY))
         {
             throw new IllegalStateException("a LockMap shard's table is full at 2^27 slots; build the map with more shards()");
         }
@@ -412,28 +416,51 @@ public final class Shard
         final int newRef = allocateTable(newCapacity);
         final long oldTable = memory.address(oldRef);
         final long newTable = memory.address(newRef);
-        final int mask = newCapacity - 1;
         for (int i = 0; i < oldCapacity; i++)
         {
             final long slot = UnsafeApi.getLong(oldTable + (long)i * SLOT);
             if (slot != 0)
             {
-                int j = (int)(slot >>> 32) & mask;
+                int j = home((int)(slot >>> 32), newCapacity);
                 while (UnsafeApi.getLong(newTable + (long)j * SLOT) != 0)
                 {
-                    j = (j + 1) & mask;
+                    j = next(j, newCapacity);
                 }
                 UnsafeApi.putLong(newTable + (long)j * SLOT, slot);
             }
         }
         UnsafeApi.putInt(header + ShardLayout.TABLE_REF, newRef);
         UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, newCapacity);
-        memory.free(oldRef, oldCapacity * SLOT);
+        memory.freeExact(oldRef, oldCapacity * SLOT);
+    }
+
+    /**
+     * A tag's home slot: the tag, as an unsigned fraction of 2^32, scaled to the capacity (Lemire's
+     * multiply-shift), so every capacity gets an even spread from the tag's high bits.
+     */
+    private static int home(final int tag, final int capacity)
+    {
+        return (int)(((tag & 0xFFFF_FFFFL) * capacity) >>> 32);
+    }
+
+    private static int next(final int slot, final int capacity)
+    {
+        final int next = slot + 1;
+        return next == capacity ? 0 : next;
+    }
+
+    /**
+     * @return how many slots forward {@code to} is from {@code from}, wrapping at the capacity.
+     */
+    private static int distance(final int from, final int to, final int capacity)
+    {
+        final int distance = to - from;
+        return distance < 0 ? distance + capacity : distance;
     }
 
     private int allocateTable(final int capacity)
     {
-        final int ref = memory.allocate(capacity * SLOT);
+        final int ref = memory.allocateExact(capacity * SLOT);
         UnsafeApi.setMemory(memory.address(ref), (long)capacity * SLOT, (byte)0);
         return ref;
     }

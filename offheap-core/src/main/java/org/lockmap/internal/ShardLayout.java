@@ -33,7 +33,7 @@ public final class ShardLayout
      * the map is closed. On the lock word's cache line, which every lock and release writes anyway.
      */
     public static final int PINS = 16;
-    /** int: the number of slots in the hash table, a power of two. */
+    /** int: the number of slots in the hash table, at least 16 (any number: see {@link Shard}). */
     public static final int TABLE_CAPACITY = 20;
     /** long: entries that have a value. */
     public static final int SIZE = 24;

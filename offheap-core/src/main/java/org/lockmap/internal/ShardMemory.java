@@ -26,7 +26,7 @@ import java.lang.invoke.VarHandle;
  * Blocks are 8-byte aligned and never straddle chunks. Freed blocks go to segregated free lists whose
  * heads live in the shard header ({@link ShardLayout#FREE_LISTS}); a free block's first int is the ref of
  * the next free block of its class. Small sizes have an exact class per 8 bytes; larger ones are rounded
- * up to a power of two.
+ * up to a power of two, except hash tables, which take exact-size blocks ({@link #allocateExact}).
  *
  * <p>Thread-safety: allocation and freeing happen under the shard lock. Address translation reads only
  * chunk bases published before the chunk's first block was handed out.
@@ -137,6 +137,42 @@ public final class ShardMemory implements FutexWord
             UnsafeApi.putInt(headAddress, UnsafeApi.getInt(address(head)));
             return head;
         }
+        return allocateFromTop(blockSize);
+    }
+
+    /**
+     * A block of exactly {@code size} bytes (rounded up to 8), for a hash table: its size is not a power
+     * of two, and the size classes above 1 KiB are, so {@link #allocate} would round it up by up to half.
+     * Free it with {@link #freeExact}. Not for blocks that come and go often: a freed exact block only
+     * serves smaller requests.
+     *
+     * @param size the block's size in bytes.
+     * @return the block's ref.
+     */
+    public int allocateExact(final int size)
+    {
+        return size <= ShardLayout.SMALL_LIMIT ? allocate(size) : allocateFromTop((size + 7) & ~7);
+    }
+
+    /**
+     * Returns a block from {@link #allocateExact} to the free list of the largest class it can hold.
+     *
+     * @param ref  the block.
+     * @param size the size it was allocated with.
+     */
+    public void freeExact(final int ref, final int size)
+    {
+        if (size <= ShardLayout.SMALL_LIMIT)
+        {
+            free(ref, size);
+            return;
+        }
+        // The class of 2^k bytes, k = floor(log2(size)); for 1 KiB < size < 2 KiB that is the 1 KiB class.
+        pushFree(ref, ShardLayout.SMALL_LIMIT / 8 + (31 - Integer.numberOfLeadingZeros(size)) - 10);
+    }
+
+    private int allocateFromTop(final int blockSize)
+    {
         final long top = UnsafeApi.getLong(headerAddress + ShardLayout.TOP);
         long start = top;
         int chunk = chunkOf(top);

@@ -109,6 +109,26 @@ class ShardMemoryTest
     }
 
     @Test
+    void anExactBlockTakesItsSizeAndIsReusedOnlyForWhatFitsInIt()
+    {
+        final ShardMemory memory = new ShardMemory(4 << 20);
+        try
+        {
+            final int table = memory.allocateExact(341_120);
+            final int next = memory.allocateExact(8 * 1024);
+            assertEquals(341_120, memory.address(next) - memory.address(table), "not rounded up to 512 KiB");
+            memory.freeExact(table, 341_120);
+            final int tooBig = memory.allocate(300_000);
+            assertNotEquals(table, tooBig, "a 300,000-byte request must not get the 341,120-byte block's 2^19 class");
+            assertEquals(table, memory.allocate(200_000), "the freed block serves a 2^18 request");
+        }
+        finally
+        {
+            memory.release();
+        }
+    }
+
+    @Test
     void theFirstChunkIsTheRequestRoundedUpTo64KiB()
     {
         final ShardMemory memory = new ShardMemory(1_524_928);
