@@ -153,6 +153,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public boolean containsKey(final Object key)
     {
         final Scratch scratch = keyScratch(key);
+        final int copied = readWithoutLock(scratch);
+        if (copied != Shard.RETRY)
+        {
+            return copied != Shard.ABSENT;
+        }
         final Shard shard = shardFor(scratch.keyHash);
         shard.lockOpen();
         try
@@ -169,8 +174,41 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     /**
      * Reads the committed value; with {@code asWrite}, a key the caller holds is an error, as for writes.
      */
+    /**
+     * The read path without the shard lock ({@link Shard#readOptimistic}): no write to memory other
+     * threads use, and no waiting for a writer of the shard; a read that meets one returns RETRY and the
+     * caller reads under the lock instead.
+     *
+     * @return the value's length in {@code scratch.out}, {@link Shard#ABSENT} or {@link Shard#RETRY}.
+     */
+    private int readWithoutLock(final Scratch scratch)
+    {
+        final ReadGuard guard = scratch.guard;
+        guard.enter(this);
+        try
+        {
+            if (closed)
+            {
+                return Shard.RETRY;
+            }
+            return shardFor(scratch.keyHash).readOptimistic(scratch.key, scratch.keyLength, scratch.keyHash, scratch.out);
+        }
+        finally
+        {
+            guard.exit();
+        }
+    }
+
     private V read(final Scratch scratch, final V reuse, final boolean useReuse, final boolean asWrite)
     {
+        if (!asWrite)
+        {
+            final int copied = readWithoutLock(scratch);
+            if (copied != Shard.RETRY)
+            {
+                return copied == Shard.ABSENT ? null : decodeValue(scratch.out, copied, reuse, useReuse);
+            }
+        }
         final Shard shard = shardFor(scratch.keyHash);
         final int length;
         shard.lockOpen();
@@ -941,6 +979,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         {
             return;
         }
+        // Readers without a lock that saw the map open finish before any shard's memory can be freed.
+        ReadGuard.awaitReaders(this);
         for (final Shard shard : shards)
         {
             boolean releaseMemory = false;

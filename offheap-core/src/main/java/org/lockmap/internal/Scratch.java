@@ -41,6 +41,8 @@ public final class Scratch
     public Object decodedPrevious;
     /** A word value (see {@link EntryLayout#wordValue}) laid out as bytes, for the length of one decode. */
     public final UnsafeBuffer word = new UnsafeBuffer(new byte[Long.BYTES]);
+    /** This thread's announcement of a read without a shard lock. */
+    final ReadGuard guard = new ReadGuard();
     /** A flyweight over native bytes, wrapped only for the length of one call. */
     public final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
 

@@ -3,6 +3,8 @@ package org.lockmap.internal;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * One shard: its memory, its lock, its hash table of entries, and the pins that keep its memory alive
  * while threads hold or wait for its keys after the map is closed.
@@ -21,6 +23,10 @@ public final class Shard
 {
     static final int PID = (int)ProcessHandle.current().pid();
     private static final int SLOT = Long.BYTES;
+    /** {@link #readOptimistic}: the key has no value. */
+    public static final int ABSENT = -1;
+    /** {@link #readOptimistic}: read under the lock instead. */
+    public static final int RETRY = -2;
     /** The largest table: 2^27 slots, a 1 GiB block. */
     private static final int MAX_CAPACITY = 1 << 27;
 
@@ -94,12 +100,16 @@ public final class Shard
         }
         if (!state.released)
         {
+            // Odd: readers without the lock retry until the matching unlock.
+            UnsafeApi.putInt(header + ShardLayout.VERSION, UnsafeApi.getInt(header + ShardLayout.VERSION) + 1);
+            // Store-store fence: the odd version is visible before any change made under the lock.
+            VarHandle.storeStoreFence();
             return true;
         }
         // Taken between the last unpin's unlock and its freeing of the memory: nothing here may be touched.
         try
         {
-            unlock();
+            freeLockWord();
         }
         catch (final IllegalStateException freedMeanwhile)
         {
@@ -125,6 +135,13 @@ public final class Shard
      * Releases the shard lock.
      */
     public void unlock()
+    {
+        // Release store: every change made under the lock is visible before the even version.
+        UnsafeApi.putIntRelease(null, header + ShardLayout.VERSION, UnsafeApi.getInt(header + ShardLayout.VERSION) + 1);
+        freeLockWord();
+    }
+
+    private void freeLockWord()
     {
         final boolean wasInterrupted = Thread.currentThread().isInterrupted();
         try
@@ -267,6 +284,110 @@ public final class Shard
                 }
             }
         }
+    }
+
+    /**
+     * Without the lock: looks the key up and copies its committed value into {@code out}, from a state
+     * that no writer was changing ({@link ShardLayout#VERSION} even and the same before and after).
+     * Every address comes from {@link ShardMemory#readableAddress}, so a ref read while a writer was
+     * changing the table cannot make it fault; what it reads then is thrown away. The caller keeps the
+     * shard's memory from being freed meanwhile (the map's close waits for it).
+     *
+     * @param key    the key's bytes.
+     * @param length the key's length.
+     * @param hash   the key's hash.
+     * @param out    where the value is copied; a value longer than its capacity is a {@link #RETRY}.
+     * @return the value's length, {@link #ABSENT}, or {@link #RETRY} to read under the lock instead.
+     */
+    public int readOptimistic(final UnsafeBuffer key, final int length, final long hash, final UnsafeBuffer out)
+    {
+        // Volatile read (acquire): the reads below see at least the state this version stands for.
+        final int version = UnsafeApi.getIntVolatile(null, header + ShardLayout.VERSION);
+        if ((version & 1) != 0)
+        {
+            return RETRY;
+        }
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final long table = capacity > 0 ?
+            memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * SLOT) : 0;
+        if (table == 0)
+        {
+            return RETRY;
+        }
+        final int tag = (int)hash;
+        int result = ABSENT;
+        int i = home(tag, capacity);
+        for (int probes = 0; ; probes++, i = next(i, capacity))
+        {
+            if (probes == capacity)
+            {
+                return RETRY;
+            }
+            final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
+            if (slot == 0)
+            {
+                break;
+            }
+            if ((int)(slot >>> 32) != tag)
+            {
+                continue;
+            }
+            final long entry = memory.readableAddress((int)slot, layout.keyOffset + (long)length);
+            if (entry == 0)
+            {
+                return RETRY;
+            }
+            if (keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length))
+            {
+                continue;
+            }
+            if (isPresent(entry))
+            {
+                result = copyCommittedOptimistic((int)slot, entry, length, out);
+            }
+            break;
+        }
+        // Load fence: every read above completes before the version is read again.
+        VarHandle.loadLoadFence();
+        return UnsafeApi.getInt(header + ShardLayout.VERSION) == version ? result : RETRY;
+    }
+
+    private int copyCommittedOptimistic(final int ref, final long entry, final int keyLength, final UnsafeBuffer out)
+    {
+        final long address;
+        final int valueLength;
+        if (layout.fixedValueSize >= 0)
+        {
+            valueLength = layout.fixedValueSize;
+            if (memory.readableAddress(ref, layout.entrySize(keyLength)) == 0)
+            {
+                return RETRY;
+            }
+            address = committedAddress(entry);
+        }
+        else
+        {
+            if (memory.readableAddress(ref, layout.valueRefOffset + (long)Integer.BYTES) == 0)
+            {
+                return RETRY;
+            }
+            valueLength = UnsafeApi.getInt(entry + layout.valueLengthOffset);
+            if (valueLength < 0 || valueLength > out.capacity())
+            {
+                return RETRY;
+            }
+            address = memory.readableAddress(UnsafeApi.getInt(entry + layout.valueRefOffset), valueLength);
+            if (address == 0)
+            {
+                return RETRY;
+            }
+        }
+        if (valueLength > out.capacity())
+        {
+            return RETRY;
+        }
+        Scratch.copyFromNative(address, valueLength, out);
+        return valueLength;
     }
 
     /**

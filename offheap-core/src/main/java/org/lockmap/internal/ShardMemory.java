@@ -122,6 +122,27 @@ public final class ShardMemory implements FutexWord
     }
 
     /**
+     * For readers without the shard lock, who may hold a stale or garbage ref: the address of
+     * {@code length} bytes at {@code ref} if they lie inside one reserved chunk (so reading them cannot
+     * fault while the shard is alive), else 0.
+     *
+     * @param ref    a ref, possibly garbage.
+     * @param length how many bytes the caller will read, at least 0.
+     * @return the address, or 0.
+     */
+    public long readableAddress(final int ref, final long length)
+    {
+        final long offset = (ref & 0xFFFF_FFFFL) << 3;
+        if (offset == 0 || offset + length > SPACE_END)
+        {
+            return 0;
+        }
+        final int chunk = chunkOf(offset);
+        final long delta = chunkDelta[chunk];
+        return delta != 0 && offset + length <= chunkEnd(chunk) ? delta + offset : 0;
+    }
+
+    /**
      * @param size the block's size in bytes.
      * @return the ref of a new block of at least {@code size} bytes, zeroed only if freshly reserved.
      * @throws IllegalStateException if the shard's 32 GiB space is exhausted.
