@@ -153,10 +153,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public boolean containsKey(final Object key)
     {
         final Scratch scratch = keyScratch(key);
-        final int copied = readWithoutLock(scratch);
-        if (copied != Shard.RETRY)
+        final int present = readWithoutLock(scratch, null);
+        if (present != Shard.RETRY)
         {
-            return copied != Shard.ABSENT;
+            return present != Shard.ABSENT;
         }
         final Shard shard = shardFor(scratch.keyHash);
         shard.lockOpen();
@@ -172,16 +172,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     }
 
     /**
-     * Reads the committed value; with {@code asWrite}, a key the caller holds is an error, as for writes.
-     */
-    /**
      * The read path without the shard lock ({@link Shard#readOptimistic}): no write to memory other
      * threads use, and no waiting for a writer of the shard; a read that meets one returns RETRY and the
      * caller reads under the lock instead.
      *
-     * @return the value's length in {@code scratch.out}, {@link Shard#ABSENT} or {@link Shard#RETRY}.
+     * @param out where to copy the value, or null to learn only whether the key has one.
+     * @return the value's length in {@code out} (0 without one), {@link Shard#ABSENT} or {@link Shard#RETRY}.
      */
-    private int readWithoutLock(final Scratch scratch)
+    private int readWithoutLock(final Scratch scratch, final UnsafeBuffer out)
     {
         final ReadGuard guard = scratch.guard;
         guard.enter(this);
@@ -191,7 +189,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             {
                 return Shard.RETRY;
             }
-            return shardFor(scratch.keyHash).readOptimistic(scratch.key, scratch.keyLength, scratch.keyHash, scratch.out);
+            return shardFor(scratch.keyHash).readOptimistic(scratch.key, scratch.keyLength, scratch.keyHash, out);
         }
         finally
         {
@@ -199,11 +197,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
     }
 
+    /**
+     * Reads the committed value; with {@code asWrite}, a key the caller holds is an error, as for writes.
+     */
     private V read(final Scratch scratch, final V reuse, final boolean useReuse, final boolean asWrite)
     {
         if (!asWrite)
         {
-            final int copied = readWithoutLock(scratch);
+            final int copied = readWithoutLock(scratch, scratch.out);
             if (copied != Shard.RETRY)
             {
                 return copied == Shard.ABSENT ? null : decodeValue(scratch.out, copied, reuse, useReuse);

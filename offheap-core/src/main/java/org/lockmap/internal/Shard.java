@@ -101,7 +101,7 @@ public final class Shard
         if (!state.released)
         {
             // Odd: readers without the lock retry until the matching unlock.
-            UnsafeApi.putInt(header + ShardLayout.VERSION, UnsafeApi.getInt(header + ShardLayout.VERSION) + 1);
+            UnsafeApi.putLong(header + ShardLayout.VERSION, UnsafeApi.getLong(header + ShardLayout.VERSION) + 1);
             // Store-store fence: the odd version is visible before any change made under the lock.
             VarHandle.storeStoreFence();
             return true;
@@ -137,7 +137,7 @@ public final class Shard
     public void unlock()
     {
         // Release store: every change made under the lock is visible before the even version.
-        UnsafeApi.putIntRelease(null, header + ShardLayout.VERSION, UnsafeApi.getInt(header + ShardLayout.VERSION) + 1);
+        UnsafeApi.putLongRelease(null, header + ShardLayout.VERSION, UnsafeApi.getLong(header + ShardLayout.VERSION) + 1);
         freeLockWord();
     }
 
@@ -296,13 +296,15 @@ public final class Shard
      * @param key    the key's bytes.
      * @param length the key's length.
      * @param hash   the key's hash.
-     * @param out    where the value is copied; a value longer than its capacity is a {@link #RETRY}.
-     * @return the value's length, {@link #ABSENT}, or {@link #RETRY} to read under the lock instead.
+     * @param out    where the value is copied, or null to learn only whether the key has a value; a value
+     *               longer than its capacity is a {@link #RETRY}.
+     * @return the value's length (0 when {@code out} is null), {@link #ABSENT}, or {@link #RETRY} to read
+     *         under the lock instead.
      */
     public int readOptimistic(final UnsafeBuffer key, final int length, final long hash, final UnsafeBuffer out)
     {
         // Volatile read (acquire): the reads below see at least the state this version stands for.
-        final int version = UnsafeApi.getIntVolatile(null, header + ShardLayout.VERSION);
+        final long version = UnsafeApi.getLongVolatile(null, header + ShardLayout.VERSION);
         if ((version & 1) != 0)
         {
             return RETRY;
@@ -343,13 +345,13 @@ public final class Shard
             }
             if (isPresent(entry))
             {
-                result = copyCommittedOptimistic((int)slot, entry, length, out);
+                result = out == null ? 0 : copyCommittedOptimistic((int)slot, entry, length, out);
             }
             break;
         }
         // Load fence: every read above completes before the version is read again.
         VarHandle.loadLoadFence();
-        return UnsafeApi.getInt(header + ShardLayout.VERSION) == version ? result : RETRY;
+        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? result : RETRY;
     }
 
     private int copyCommittedOptimistic(final int ref, final long entry, final int keyLength, final UnsafeBuffer out)
@@ -363,7 +365,11 @@ public final class Shard
             {
                 return RETRY;
             }
-            address = committedAddress(entry);
+            // From the key length already checked: the entry's own may have changed since (a removed
+            // entry's block reused), and an address computed from it would not be bounds-checked.
+            final boolean slotB = !layout.wordValue &&
+                (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0;
+            address = entry + layout.valueSlotOffset(keyLength) + (slotB ? layout.valueSlotStride : 0);
         }
         else
         {

@@ -8,7 +8,7 @@ package org.lockmap.internal;
  * <pre>
  *   0                   4                   8                                  16
  *   +-------------------+-------------------+----------------------------------+
- *   | lock word (futex) | version           | reserved (lock owner, recovery)  |
+ *   | lock word (futex) | reserved          | version                          |
  *   +-------------------+-------------------+----------------------------------+
  *  16 | pins              | table capacity    | size: entries with a value     |
  *   +-------------------+-------------------+----------------------------------+
@@ -29,11 +29,12 @@ public final class ShardLayout
     /** int: the shard lock's futex word. */
     public static final int LOCK_WORD = 0;
     /**
-     * int: odd while the shard lock is held, even when free, one more at every taking and freeing of the
+     * long: odd while the shard lock is held, even when free, one more at every taking and freeing of the
      * lock: a reader that sees the same even version before and after reading without the lock read a
-     * state that no writer was changing (a sequence lock on top of the shard lock).
+     * state that no writer was changing (a sequence lock on top of the shard lock). 64 bits, so that no
+     * stalled reader can see it wrap back to the value it read.
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 8;
     /**
      * int: holders and waiters of this shard's keys in this process, which keep its memory mapped after
      * the map is closed. On the lock word's cache line, which every lock and release writes anyway.
