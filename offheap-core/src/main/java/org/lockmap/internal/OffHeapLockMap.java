@@ -26,7 +26,8 @@ import java.util.function.Function;
  * code runs under a shard lock, then takes the shard lock for a bounded piece of work. A write on a key
  * that nobody holds or waits for is done under the shard lock alone; a write on a held key registers as
  * a waiter, waits on the key's futex word outside the shard lock, then applies its change and releases
- * the key. Reads copy the committed bytes out under the shard lock and decode them after.
+ * the key. Reads copy the committed bytes out, without the shard lock when no writer interferes
+ * ({@link Shard#readOptimistic}) and under it otherwise, and decode them after.
  *
  * @param <K> the key type.
  * @param <V> the value type.
