@@ -2,7 +2,6 @@ package org.lockmap.internal;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.lockmap.LockedEntry;
 
@@ -228,8 +227,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             {
                 pendingBytes = new byte[Long.BYTES];
             }
-            UnsafeApi.putLong(pendingBytes, Scratch.BYTE_ARRAY_BASE, pendingWord);
             flyweight.wrap(pendingBytes, 0, shard.committedLength(entry));
+            Scratch.writeWord(pendingWord, flyweight);
         }
         else
         {

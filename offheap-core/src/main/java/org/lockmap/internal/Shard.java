@@ -378,7 +378,7 @@ public final class Shard
                 return RETRY;
             }
             valueLength = UnsafeApi.getInt(entry + layout.valueLengthOffset);
-            if (valueLength < 0 || valueLength > out.capacity())
+            if (valueLength < 0)
             {
                 return RETRY;
             }
