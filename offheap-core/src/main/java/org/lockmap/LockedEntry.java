@@ -15,11 +15,13 @@ import java.util.function.Supplier;
  * {@link #close()} publishes the last value put, even when the critical section ended with an
  * exception (no poisoning).
  *
- * <p>Thread-safety: an entry belongs to the thread that locked it and should be used by that thread
- * (closing it from two threads releases the key once). Methods other than {@link #close()} throw
+ * <p>Thread-safety: an entry belongs to the thread that locked it and is used by that thread only;
+ * {@link #close()} from another thread throws {@link IllegalStateException} and releases nothing, as
+ * {@code ReentrantLock.unlock} does. Methods other than {@link #close()} throw
  * {@link IllegalStateException} once the entry is closed or its map is closed. No method waits for
- * another key holder; {@code put} of a variable-size value, {@link #putValueBytes} and {@link #close()}
- * take the key's shard lock for a moment.
+ * another key holder; {@code put} of a variable-size value and {@link #putValueBytes} take the key's
+ * shard lock for a moment, and so does {@link #close()}, except for a value of at most 8 bytes on a key
+ * that has a value before and after the hold.
  *
  * @param <K> the key type.
  * @param <V> the value type.
@@ -93,6 +95,9 @@ public interface LockedEntry<K, V> extends AutoCloseable
 
     /**
      * Publishes the last change and releases the key. Idempotent; never throws for a closed map.
+     *
+     * @throws IllegalStateException if called by a thread other than the one that locked the key (the
+     *                               entry stays held).
      */
     @Override
     void close();

@@ -10,13 +10,14 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Found by review: the release was decided by the owner word alone, which names the thread, not the
- * hold, so a second close racing the owner's could free the owner's next hold of the same key.
+ * hold, so a second close racing the owner's could free the owner's next hold of the same key. Closes
+ * from a thread other than the locking one are now refused outright.
  */
 class RacingCloseTest
 {
     /**
-     * Threads A and B close the same entry at once; A then takes the key again and keeps it until B has
-     * tried to take it too. Mutual exclusion is checked with a count of threads inside the key.
+     * Threads A and B close the same entry at once (B's close is refused); A then takes the key again and
+     * keeps it until B has tried to take it too. Mutual exclusion is checked with a count of threads inside the key.
      */
     @Test
     void aRacingSecondCloseDoesNotReleaseTheOwnersNextHold() throws Exception
@@ -30,6 +31,7 @@ class RacingCloseTest
             final AtomicInteger inside = new AtomicInteger();
             final AtomicInteger violations = new AtomicInteger();
             final AtomicInteger stolen = new AtomicInteger();
+            final AtomicInteger refused = new AtomicInteger();
             final int rounds = 50_000;
             final Thread b = new Thread(() ->
             {
@@ -39,7 +41,14 @@ class RacingCloseTest
                     {
                         Thread.onSpinWait();
                     }
-                    handoff.get().close();
+                    try
+                    {
+                        handoff.get().close();
+                    }
+                    catch (final IllegalStateException expected)
+                    {
+                        refused.incrementAndGet();
+                    }
                     final LockedEntry<Long, Long> mine = map.tryLock(1L);
                     if (mine != null)
                     {
@@ -82,6 +91,8 @@ class RacingCloseTest
                 }
             }
             b.join();
+            // B's close is a no-op when A's close came first, and refused when it sees the entry open.
+            assertTrue(refused.get() > 0, "B's closes of A's open entries refused");
             assertEquals(0, violations.get(), "two holders of one key; A re-locked " + relocked + " times, B " + stolen.get());
             assertTrue(relocked > 0 && stolen.get() > 0, "both sides took the key sometimes: " + relocked + ", " + stolen.get());
         }

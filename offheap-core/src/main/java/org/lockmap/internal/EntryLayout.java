@@ -34,12 +34,25 @@ import org.lockmap.serialization.Serializer;
  * </ul>
  *
  * <p>The lock word, waiter count and owner are the key's lock ({@link Futex}); the waiter count keeps the
- * entry alive while threads wait on its lock word.
+ * entry alive while threads wait on its lock word. Taking the lock word is what makes a thread the key's
+ * only writer, with or without the shard lock: a thread may take it by a CAS without the shard lock, from
+ * a ref found by a lookup without the lock, so whoever changes an entry takes its word first, and whoever
+ * frees one turns its word from free to {@link #DEAD}.
  */
 public final class EntryLayout
 {
-    /** int: the key lock's futex word: 0 free, 1 held, 2 held with waiters. */
+    /**
+     * int: the key lock's futex word: 0 free, 1 held, 2 held with waiters, or {@link #DEAD} once the entry
+     * is freed.
+     */
     public static final int LOCK_WORD = 0;
+    /**
+     * The lock word of a freed entry, never free: a thread that took the entry's ref from a lookup without
+     * the shard lock, and CASes the word from free after the entry was removed, fails instead of writing
+     * into freed memory. Freed entries keep it because they are only ever reused as entries (see
+     * {@link ShardMemory#freeEntry}).
+     */
+    public static final int DEAD = 3;
     /**
      * int: the low 8 bits are flags ({@link #FLAG_PRESENT}, {@link #FLAG_SLOT_B}), the high 24 bits count
      * the threads registered to wait for this key. Changed only under the shard lock.
@@ -53,6 +66,11 @@ public final class EntryLayout
     public static final int FLAG_PRESENT = 1;
     /** The committed fixed-size value is in slot B (two-slot values only). */
     public static final int FLAG_SLOT_B = 2;
+    /**
+     * The key was held when the map closed, and that hold pins the shard's memory until it is released
+     * (see {@link Shard#close()}).
+     */
+    public static final int FLAG_HELD_AT_CLOSE = 4;
 
     private static final int COMMON_HEADER = 16;
     private static final long THREAD_ID_MASK = (1L << 40) - 1;

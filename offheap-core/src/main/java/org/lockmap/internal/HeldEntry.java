@@ -12,8 +12,11 @@ import java.util.function.Supplier;
 /**
  * A held key. Its changes are pending until {@link #close()}: a value of at most 8 bytes is kept in a
  * field of this object, a larger fixed-size value is written into the entry's spare slot, a variable-size
- * one into a block of its own; close commits the last change under the shard lock and frees the key. The entry's memory stays valid while it is held (the shard is
- * pinned), so the holder reads and writes it without the shard lock.
+ * one into a block of its own. Close commits the last change and frees the key: a word value of a key
+ * that has a value before and after with one store and no shard lock, anything else under the shard
+ * lock. The entry's memory stays valid while it is held (nobody frees a held entry, and a map closed
+ * meanwhile keeps its memory until the hold ends), so the holder reads and writes it without the shard
+ * lock.
  *
  * @param <K> the key type.
  * @param <V> the value type.
@@ -49,11 +52,11 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     /** Word values: where a {@link #putValueBytes} writer writes. */
     private byte[] writerBytes;
     /**
-     * Set under the shard lock by the close that releases this hold ({@link #claimClose()}), so that of two
-     * threads closing the same entry only one releases: a second release could free the owner's next
-     * hold of the key, since the owner word names the thread, not the hold. Plain: the shard lock orders
-     * it, and a CAS or volatile write here would be a fence on every close and keep the JIT from
-     * scalar-replacing the entry.
+     * Set by the close that releases this hold. Only the locking thread may close (another thread's close
+     * throws before touching anything): a second thread's release could free the owner's next hold of
+     * the key, since the owner word names the thread, not the hold. So a plain field: one thread reads
+     * and writes it, and a CAS or volatile write here would be a fence on every close and keep the JIT
+     * from scalar-replacing the entry.
      */
     private boolean closed;
     private UnsafeBuffer flyweight;
@@ -250,7 +253,20 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return;
         }
+        if (owner != EntryLayout.owner(Shard.PID, Thread.currentThread().threadId()))
+        {
+            throw new IllegalStateException(
+                "a LockedEntry is closed by the thread that locked it; " + Thread.currentThread() + " did not");
+        }
         forgetReads();
+        // Word values of a key with a value before and after: one store and the key's release, no shard lock.
+        if (wordValues && pending != REMOVE && shard.isPresent(entry) &&
+            map.releaseWordWithoutShardLock(shard, entry, ref, pending == PUT, pendingWord))
+        {
+            pending = NONE;
+            closed = true;
+            return;
+        }
         map.release(this);
         // Also when release() found the shard's memory freed (the map closed): later calls see a closed entry.
         closed = true;

@@ -64,6 +64,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private final Shard[] shards;
     private final int shardMask;
     private final ParkingLot lot = new ParkingLot();
+    /**
+     * Fixed-size keys and no eviction policy: a free key is taken by one CAS without the shard lock
+     * ({@link Shard#lockFound}), which needs every entry of the map to have one size, so that a freed
+     * entry is only ever reused as an entry.
+     */
+    private final boolean lockWithoutShardLock;
     /** Volatile: an operation that reads false may still meet a closed shard, which it detects under its lock. */
     private volatile boolean closed;
 
@@ -90,6 +96,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         this.keySerializer = config.keySerializer();
         this.valueSerializer = config.valueSerializer();
         this.layout = new EntryLayout(keySerializer, valueSerializer, policyWords);
+        this.lockWithoutShardLock = layout.fixedKeySize >= 0 && policyWords == 0;
         final int shardCount = config.shards();
         // Keys do not spread evenly: leave each shard room for four standard deviations above the mean,
         // or about half the shards of a map filled to its hint would double their table (and reserve a
@@ -463,16 +470,21 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             }
             ref = found;
             entry = shard.address(ref);
-            if (shard.isKeyIdle(entry))
+            if (shard.tryAcquireIdleKey(entry))
             {
                 if (!(wantPrevious && shard.isPresent(entry) && (op == OP_PUT || op == OP_REPLACE || op == OP_REMOVE)))
                 {
-                    final int result = apply(shard, entry, op, scratch, wantPrevious);
-                    shard.removeIfUnused(ref, hash);
-                    return result;
+                    try
+                    {
+                        return apply(shard, entry, op, scratch, wantPrevious);
+                    }
+                    finally
+                    {
+                        // No waiter can have come: registering takes the shard lock, held here throughout.
+                        checkNoWaiter(shard.releaseKey(entry));
+                        shard.removeIfUnused(ref, hash);
+                    }
                 }
-                checkTaken(shard.tryAcquireKey(entry));
-                shard.pin();
                 held = true;
             }
             else if (shard.isHeldByCurrentThread(entry))
@@ -544,7 +556,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
         finally
         {
-            releaseMemory = shard.unpin();
+            if (!open)
+            {
+                releaseMemory = shard.endHoldAfterClose(entry);
+            }
             shard.unlock();
             if (releaseMemory)
             {
@@ -591,12 +606,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             if (outcome == Futex.Outcome.ACQUIRED && !shard.isClosed())
             {
                 shard.setOwner(entry);
-                shard.pin();
                 return outcome;
             }
             if (outcome == Futex.Outcome.ACQUIRED)
             {
                 shard.releaseKey(entry);
+                releaseMemory = shard.endHoldAfterClose(entry);
                 return Futex.Outcome.CLOSED;
             }
             if (!shard.isClosed())
@@ -618,16 +633,27 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private static int insertWithValue(final Shard shard, final Scratch scratch)
     {
         final int ref = shard.insert(scratch.key, scratch.keyLength, scratch.keyHash);
+        final long entry = shard.address(ref);
         try
         {
-            shard.commit(shard.address(ref), scratch.value, scratch.valueLength);
+            shard.commit(entry, scratch.value, scratch.valueLength);
         }
         catch (final RuntimeException | Error ex)
         {
             shard.remove(ref, scratch.keyHash);
             throw ex;
         }
+        // A new entry has no waiter: registering takes the shard lock, held here throughout.
+        checkNoWaiter(shard.releaseKey(entry));
         return CHANGED;
+    }
+
+    private static void checkNoWaiter(final boolean wake)
+    {
+        if (wake)
+        {
+            throw new IllegalStateException("LockMap bug: a waiter registered for a key while its shard was locked");
+        }
     }
 
     private static int apply(final Shard shard, final long entry, final int op, final Scratch scratch, final boolean wantPrevious)
@@ -667,9 +693,17 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public LockedEntry<K, V> lock(final K key)
     {
+        final Scratch scratch = keyScratch(key);
+        // Kept small and apart from acquire(), so that the JIT inlines it into the caller and can keep a
+        // held entry that the caller closes off the heap.
+        final int taken = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
+        if (taken != 0)
+        {
+            return new HeldEntry<>(this, shardFor(scratch.keyHash), taken, scratch.keyHash, key, scratch);
+        }
         try
         {
-            return acquire(key, keyScratch(key), Long.MAX_VALUE, false, false);
+            return acquire(key, scratch, Long.MAX_VALUE, false, false);
         }
         catch (final InterruptedException ex)
         {
@@ -729,6 +763,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         final long hash = scratch.keyHash;
         final Shard shard = shardFor(hash);
+        final int taken = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
+        if (taken != 0)
+        {
+            return new HeldEntry<>(this, shard, taken, hash, key, scratch);
+        }
         final int ref;
         final long entry;
         shard.lockOpen();
@@ -737,16 +776,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             final int found = shard.find(scratch.key, scratch.keyLength, hash);
             if (found == 0)
             {
-                final int created = shard.insert(scratch.key, scratch.keyLength, hash);
-                checkTaken(shard.tryAcquireKey(shard.address(created)));
-                shard.pin();
-                return new HeldEntry<>(this, shard, created, hash, key, scratch);
+                return new HeldEntry<>(this, shard, shard.insert(scratch.key, scratch.keyLength, hash), hash, key, scratch);
             }
             ref = found;
             entry = shard.address(ref);
             if (shard.tryAcquireKey(entry))
             {
-                shard.pin();
                 return new HeldEntry<>(this, shard, ref, hash, key, scratch);
             }
             if (shard.isHeldByCurrentThread(entry))
@@ -771,6 +806,91 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             case INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a LockMap key");
             default -> throw closedException();
         };
+    }
+
+    /**
+     * The uncontended lock of a present key, without the shard lock ({@link Shard#findToLock}, then
+     * {@link Shard#lockFound}).
+     *
+     * @return the held entry's ref, or 0 to lock under the shard lock.
+     */
+    private int lockOptimistic(final Scratch scratch)
+    {
+        final ReadGuard guard = scratch.guard;
+        guard.enter(this);
+        try
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            final Shard shard = shardFor(scratch.keyHash);
+            final long version = shard.version();
+            final int found = shard.findToLock(scratch.key, scratch.keyLength, scratch.keyHash, version);
+            return found == 0 ? 0 : shard.lockFound(found, version, scratch.key, scratch.keyLength);
+        }
+        finally
+        {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Releases a held key of a word-value map without the shard lock: commits {@code word} if
+     * {@code commit}, then frees the key. For a key that has a value before and after (so that neither
+     * the size nor the present flag changes), while the map is open; the close then writes no shard-wide
+     * memory. Takes primitives, not the held entry, so that the entry does not escape if this is not
+     * inlined.
+     *
+     * @return true if released; false if the map is closed (nothing was changed).
+     */
+    boolean releaseWordWithoutShardLock(
+        final Shard shard, final long entry, final int ref, final boolean commit, final long word)
+    {
+        // Volatile read. No read guard is needed: the hold itself keeps the memory mapped, because close()
+        // counts every key held when it closes a shard, and frees nothing until those holds end.
+        if (closed)
+        {
+            return false;
+        }
+        if (commit)
+        {
+            shard.commitPresentWord(entry, word);
+        }
+        final boolean wake = shard.releaseKey(entry);
+        // Volatile read, after the release's full fence: if close() counted this hold (it may have closed
+        // the shard between the check above and the release), end that hold's pin now, or the shard's
+        // memory would never be freed.
+        if (closed)
+        {
+            endHoldAfterClose(shard, entry);
+        }
+        if (wake)
+        {
+            lot.wakeOne(shard.waitKey(ref));
+        }
+        return true;
+    }
+
+    private static void endHoldAfterClose(final Shard shard, final long entry)
+    {
+        if (!shard.lockAny())
+        {
+            return;
+        }
+        final boolean releaseMemory;
+        try
+        {
+            releaseMemory = shard.isClosed() && shard.endHoldAfterClose(entry);
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        if (releaseMemory)
+        {
+            shard.releaseMemory();
+        }
     }
 
     /**
@@ -821,7 +941,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             {
                 // The map is gone: discard the pending change, clear the owner so a second close is a no-op.
                 shard.releaseKey(held.entryAddress());
-                releaseMemory = shard.unpin();
+                releaseMemory = shard.endHoldAfterClose(held.entryAddress());
             }
             else if (stillHeld)
             {
@@ -833,7 +953,6 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 {
                     wake = shard.releaseKey(held.entryAddress());
                     shard.removeIfUnused(held.ref(), held.hash());
-                    releaseMemory = shard.unpin();
                 }
             }
         }

@@ -17,7 +17,8 @@ import java.lang.invoke.VarHandle;
  * above 3/4 full, under this shard's lock only: the other shards go on.
  *
  * <p>Thread-safety: every method whose Javadoc says "under the lock" must be called by the thread that
- * holds this shard's lock ({@link #lockOpen()}).
+ * holds this shard's lock ({@link #lockOpen()}). {@link #readOptimistic}, {@link #findToLock} and
+ * {@link #lockFound} run without it, inside the map's {@link ReadGuard}, which keeps the memory mapped while they run.
  */
 public final class Shard
 {
@@ -169,32 +170,52 @@ public final class Shard
     }
 
     /**
-     * Under the lock: one more holder or waiter keeps this shard's memory alive.
-     */
-    public void pin()
-    {
-        addPins(1);
-    }
-
-    /**
-     * Under the lock: one holder or waiter fewer.
+     * Under the lock, after the map closed: a hold of the key at {@code entry} ends (the caller then frees
+     * the key word or leaves it). If the key was held when the shard closed, that hold pinned the memory.
      *
+     * @param entry the entry.
      * @return true if the caller must now {@link #releaseMemory()} (after unlocking).
      */
-    public boolean unpin()
+    public boolean endHoldAfterClose(final long entry)
     {
-        addPins(-1);
+        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
+        if ((flags & EntryLayout.FLAG_HELD_AT_CLOSE) != 0)
+        {
+            UnsafeApi.putInt(entry + EntryLayout.STATE, flags & ~EntryLayout.FLAG_HELD_AT_CLOSE);
+            addPins(-1);
+        }
         return claimRelease();
     }
 
     /**
-     * Under the lock: marks the shard closed.
+     * Under the lock, once no thread is inside a lookup or release without the shard lock (the map's
+     * {@link ReadGuard}s are clear): marks the shard closed, and pins its memory once for every key held
+     * now. Holders are not counted while the map is open, because a key taken without the shard lock must
+     * not write the shard header; every hold that ends after this ends under the shard lock
+     * ({@link #endHoldAfterClose}).
      *
      * @return true if the caller must now {@link #releaseMemory()} (after unlocking).
      */
     public boolean close()
     {
         state.closed = true;
+        final int capacity = capacity();
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            final int ref = refAt(slot);
+            if (ref == 0)
+            {
+                continue;
+            }
+            final long entry = memory.address(ref);
+            // Volatile read: a key taken outside the shard lock (by a waiter) is seen.
+            if (UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE)
+            {
+                UnsafeApi.putInt(entry + EntryLayout.STATE,
+                    UnsafeApi.getInt(entry + EntryLayout.STATE) | EntryLayout.FLAG_HELD_AT_CLOSE);
+                addPins(1);
+            }
+        }
         return claimRelease();
     }
 
@@ -309,6 +330,99 @@ public final class Shard
         {
             return RETRY;
         }
+        final long found = lookupOptimistic(key, length, hash);
+        int result = found == RETRY ? RETRY : ABSENT;
+        if (found > 0)
+        {
+            final long entry = memory.readableAddress((int)found, layout.keyOffset + (long)length);
+            if (entry != 0 && isPresent(entry))
+            {
+                result = out == null ? 0 : copyCommittedOptimistic((int)found, entry, length, out);
+            }
+        }
+        // Load fence: every read above completes before the version is read again.
+        VarHandle.loadLoadFence();
+        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? result : RETRY;
+    }
+
+    /**
+     * Without the lock: the version that {@link #findToLock} and {@link #lockFound} check against.
+     *
+     * @return the shard's {@link ShardLayout#VERSION}; odd while a writer holds the shard lock.
+     */
+    public long version()
+    {
+        // Volatile read (acquire): a lookup after it sees at least the state this version stands for.
+        return UnsafeApi.getLongVolatile(null, header + ShardLayout.VERSION);
+    }
+
+    /**
+     * Without the lock, for maps with fixed-size keys, the first half of taking a key without the shard
+     * lock: finds the key's entry as {@link #readOptimistic} does, from a state that no writer was
+     * changing. {@link #lockFound} then takes it.
+     *
+     * @param key     the key's bytes.
+     * @param length  the key's length.
+     * @param hash    the key's hash.
+     * @param version what {@link #version()} returned before.
+     * @return the ref of the key's entry as it was, or 0 to lock under the shard lock instead.
+     */
+    public int findToLock(final UnsafeBuffer key, final int length, final long hash, final long version)
+    {
+        if ((version & 1) != 0)
+        {
+            return 0;
+        }
+        final long found = lookupOptimistic(key, length, hash);
+        // Load fence: the lookup's reads complete before the version is read again.
+        VarHandle.loadLoadFence();
+        return found > 0 && UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? (int)found : 0;
+    }
+
+    /**
+     * Without the lock, the second half: takes the lock word of the entry that {@link #findToLock} found,
+     * with one CAS and no write to the shard header. Since the lookup, the entry may have been freed (its
+     * word is then {@link EntryLayout#DEAD} and the CAS fails) or freed and reused for another key (freed
+     * entries stay entries, so the CAS takes a real lock word; the key check sees the other key and gives
+     * the word back).
+     *
+     * @param ref           what {@link #findToLock} returned, not 0.
+     * @param lookupVersion the version {@link #findToLock} checked against.
+     * @param key           the key's bytes.
+     * @param length        the key's length.
+     * @return {@code ref}, now held by the caller with its owner recorded, or 0 if not taken.
+     */
+    public int lockFound(final int ref, final long lookupVersion, final UnsafeBuffer key, final int length)
+    {
+        final long entry = memory.address(ref);
+        if (!KeyLockWord.tryAcquire(entry + EntryLayout.LOCK_WORD))
+        {
+            return 0;
+        }
+        // Held now, so nobody can free the entry: its key is stable, and it is this key's only entry if equal.
+        // (The CAS, a full fence, orders the version read after it: an unchanged even version means no
+        // writer ran since the lookup, so the entry is still the key's and the compare can be skipped.)
+        if (UnsafeApi.getLong(header + ShardLayout.VERSION) != lookupVersion &&
+            !Scratch.equalsNative(entry + layout.keyOffset, key, length))
+        {
+            if (KeyLockWord.release(entry + EntryLayout.LOCK_WORD))
+            {
+                lot.wakeOne(waitKey(ref));
+            }
+            return 0;
+        }
+        setOwner(entry);
+        return ref;
+    }
+
+    /**
+     * Without the lock: the probe of {@link #find}, with every address bounds-checked and at most
+     * {@code capacity} probes. The caller validates the result against {@link ShardLayout#VERSION}.
+     *
+     * @return the entry's ref (positive), 0 if absent, or {@link #RETRY}.
+     */
+    private long lookupOptimistic(final UnsafeBuffer key, final int length, final long hash)
+    {
         final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = capacity > 0 ?
             memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * SLOT) : 0;
@@ -317,18 +431,13 @@ public final class Shard
             return RETRY;
         }
         final int tag = (int)hash;
-        int result = ABSENT;
         int i = home(tag, capacity);
-        for (int probes = 0; ; probes++, i = next(i, capacity))
+        for (int probes = 0; probes < capacity; probes++, i = next(i, capacity))
         {
-            if (probes == capacity)
-            {
-                return RETRY;
-            }
             final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
             if (slot == 0)
             {
-                break;
+                return 0;
             }
             if ((int)(slot >>> 32) != tag)
             {
@@ -339,19 +448,12 @@ public final class Shard
             {
                 return RETRY;
             }
-            if (keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length))
+            if (keyLength(entry) == length && Scratch.equalsNative(entry + layout.keyOffset, key, length))
             {
-                continue;
+                return slot & 0xFFFF_FFFFL;
             }
-            if (isPresent(entry))
-            {
-                result = out == null ? 0 : copyCommittedOptimistic((int)slot, entry, length, out);
-            }
-            break;
         }
-        // Load fence: every read above completes before the version is read again.
-        VarHandle.loadLoadFence();
-        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? result : RETRY;
+        return RETRY;
     }
 
     private int copyCommittedOptimistic(final int ref, final long entry, final int keyLength, final UnsafeBuffer out)
@@ -397,7 +499,9 @@ public final class Shard
     }
 
     /**
-     * Under the lock: adds an entry with no value and a free lock word.
+     * Under the lock: adds an entry with no value, held by the caller (its lock word taken and its owner
+     * recorded), so that no thread that locks without the shard lock can take it before the caller is
+     * done with it.
      *
      * @param key    the key's bytes.
      * @param length the key's length.
@@ -412,9 +516,11 @@ public final class Shard
         {
             resize((int)Math.min(2L * capacity, MAX_CAPACITY));
         }
-        final int ref = memory.allocate(layout.entrySize(length));
+        final int ref = layout.fixedKeySize >= 0 ?
+            memory.allocateEntry(layout.entrySize(length)) : memory.allocate(layout.entrySize(length));
         final long entry = memory.address(ref);
-        UnsafeApi.setMemory(entry, layout.keyOffset, (byte)0);
+        // Not the lock word: a reused entry's stays DEAD until the entry is whole and in the table.
+        UnsafeApi.setMemory(entry + EntryLayout.STATE, layout.keyOffset - EntryLayout.STATE, (byte)0);
         if (layout.keyLengthOffset >= 0)
         {
             UnsafeApi.putInt(entry + layout.keyLengthOffset, length);
@@ -422,11 +528,15 @@ public final class Shard
         Scratch.copyToNative(key, length, entry + layout.keyOffset);
         putSlot(hash, ref);
         UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, count + 1);
+        // A plain store: only a CAS from free could race it, and the word is DEAD or a block never locked.
+        UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, Futex.HELD);
+        setOwner(entry);
         return ref;
     }
 
     /**
-     * Under the lock: removes an entry with no holder and no waiter, and frees its memory.
+     * Under the lock: removes an entry with no waiter whose lock word the caller holds (or has made
+     * {@link EntryLayout#DEAD}), and frees its memory.
      *
      * @param ref  the entry.
      * @param hash its key's hash.
@@ -436,7 +546,16 @@ public final class Shard
         final long entry = memory.address(ref);
         clearValue(entry);
         deleteSlot(hash, ref);
-        memory.free(ref, layout.entrySize(keyLength(entry)));
+        if (layout.fixedKeySize >= 0)
+        {
+            // A plain store: the caller holds the word, and a CAS from free is all that could race it.
+            UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, EntryLayout.DEAD);
+            memory.freeEntry(ref);
+        }
+        else
+        {
+            memory.free(ref, layout.entrySize(keyLength(entry)));
+        }
         UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT) - 1);
     }
 
@@ -449,9 +568,10 @@ public final class Shard
     public void removeIfUnused(final int ref, final long hash)
     {
         final long entry = memory.address(ref);
-        // Volatile read of the key's lock word: a waiter that took the key outside the shard lock is seen.
+        // Volatile CAS (full fence): claims the word from free, so no thread that locks without the shard
+        // lock can take the entry while it is freed; fails if one already has.
         if (!isPresent(entry) && waiters(entry) == 0 &&
-            UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) == Futex.FREE)
+            UnsafeApi.compareAndSetInt(null, entry + EntryLayout.LOCK_WORD, Futex.FREE, EntryLayout.DEAD))
         {
             remove(ref, hash);
         }
@@ -726,6 +846,19 @@ public final class Shard
     }
 
     /**
+     * Under the key alone (no shard lock), word values of a present entry: {@code word} becomes the
+     * committed value, in one 8-byte store, which a reader without the lock sees whole, old or new. The
+     * holder's release of the key word publishes it to the key's next holder.
+     *
+     * @param entry the entry, present.
+     * @param word  the value's word ({@link Scratch#readWord}).
+     */
+    public void commitPresentWord(final long entry, final long word)
+    {
+        UnsafeApi.putLong(slotAddress(entry, false), word);
+    }
+
+    /**
      * Under the lock, two-slot fixed-size values: the spare slot, already written, becomes the committed value.
      *
      * @param entry the entry.
@@ -851,15 +984,15 @@ public final class Shard
     }
 
     /**
-     * Under the lock.
+     * Under the lock: takes the key if nobody holds it and nobody is registered to wait for it (a waiter
+     * woken to take it goes first).
      *
      * @param entry the entry.
-     * @return true if nobody holds or waits for the key, so the shard lock alone makes the caller exclusive.
+     * @return true if the caller now holds the key.
      */
-    public boolean isKeyIdle(final long entry)
+    public boolean tryAcquireIdleKey(final long entry)
     {
-        // Volatile read: the word may have been taken by a registered waiter outside the shard lock.
-        return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) == Futex.FREE && waiters(entry) == 0;
+        return waiters(entry) == 0 && tryAcquireKey(entry);
     }
 
     /**
@@ -890,8 +1023,8 @@ public final class Shard
     }
 
     /**
-     * Under the lock: registers (+1) or deregisters (-1) a waiter for the key, which keeps the entry and
-     * the shard's memory alive.
+     * Under the lock: registers (+1) or deregisters (-1) a waiter for the key, which keeps the entry alive
+     * and pins the shard's memory.
      *
      * @param entry the entry.
      * @param delta +1 or -1.
@@ -905,9 +1038,7 @@ public final class Shard
     }
 
     /**
-     * Under the lock. The count lives on the shard header's first cache line, which the lock word already
-     * brings to this core: a separate line would be a second line to move between cores on every lock and
-     * release.
+     * Under the lock.
      */
     private void addPins(final int delta)
     {

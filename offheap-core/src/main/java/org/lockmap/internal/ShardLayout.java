@@ -14,8 +14,8 @@ package org.lockmap.internal;
  *   +-------------------+-------------------+----------------------------------+
  *  32 | entry count (values and placeholders) | top: next unallocated offset    |
  *   +---------------------------------------+----------------------------------+
- *  48 | table ref         | reserved                                             |
- *   +-------------------+------------------------------------------------------+
+ *  48 | table ref         | entry free list   | reserved                         |
+ *   +-------------------+-------------------+----------------------------------+
  *  64 | free list heads: one int ref per size class, {@link #SIZE_CLASSES} of them |
  *   +--------------------------------------------------------------------------+
  * </pre>
@@ -36,8 +36,8 @@ public final class ShardLayout
      */
     public static final int VERSION = 8;
     /**
-     * int: holders and waiters of this shard's keys in this process, which keep its memory mapped after
-     * the map is closed. On the lock word's cache line, which every lock and release writes anyway.
+     * int: what keeps this shard's memory mapped after the map is closed, in this process: registered
+     * waiters, and the keys held at the close (holders are counted only then; see {@link Shard#close()}).
      */
     public static final int PINS = 16;
     /** int: the number of slots in the hash table, at least 16 (any number: see {@link Shard}). */
@@ -50,6 +50,11 @@ public final class ShardLayout
     public static final int TOP = 40;
     /** int: the ref of the hash table's block. */
     public static final int TABLE_REF = 48;
+    /**
+     * int: the head ref of the list of freed entries (maps with fixed-size keys), kept apart from the size
+     * classes so that an entry's block is only ever reused as an entry ({@link ShardMemory#freeEntry}).
+     */
+    public static final int ENTRY_FREE_LIST = 52;
     /** int[SIZE_CLASSES]: the head ref of each size class's free list. */
     public static final int FREE_LISTS = 64;
 

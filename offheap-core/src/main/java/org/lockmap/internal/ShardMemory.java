@@ -233,6 +233,40 @@ public final class ShardMemory implements FutexWord
     }
 
     /**
+     * Frees an entry of a map whose entries all have one size, keeping it an entry: its lock word stays
+     * {@link EntryLayout#DEAD} and the list's link goes in its owner field, so that a thread that CASes
+     * the lock word of an entry it found without the shard lock never writes into a block that has become
+     * something else. {@link #allocateEntry} takes it back first.
+     *
+     * @param ref the entry, its lock word already {@link EntryLayout#DEAD}.
+     */
+    public void freeEntry(final int ref)
+    {
+        final long head = headerAddress + ShardLayout.ENTRY_FREE_LIST;
+        UnsafeApi.putInt(address(ref) + EntryLayout.OWNER, UnsafeApi.getInt(head));
+        UnsafeApi.putInt(head, ref);
+    }
+
+    /**
+     * A block for an entry of a map whose entries all have one size: a freed entry if there is one, else a
+     * new block.
+     *
+     * @param size the entries' size.
+     * @return the block's ref; a reused entry's lock word is {@link EntryLayout#DEAD}.
+     */
+    public int allocateEntry(final int size)
+    {
+        final long head = headerAddress + ShardLayout.ENTRY_FREE_LIST;
+        final int ref = UnsafeApi.getInt(head);
+        if (ref == 0)
+        {
+            return allocate(size);
+        }
+        UnsafeApi.putInt(head, UnsafeApi.getInt(address(ref) + EntryLayout.OWNER));
+        return ref;
+    }
+
+    /**
      * @return bytes reserved from the operating system for this shard.
      */
     public long reservedBytes()

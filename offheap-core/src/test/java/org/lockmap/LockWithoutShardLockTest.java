@@ -1,0 +1,170 @@
+package org.lockmap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.lockmap.serialization.Serializers;
+import org.lockmap.support.Workers;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A present key with fixed-size keys is locked by one CAS on its entry's lock word, found by a lookup
+ * without the shard lock, and a word value is released without it too. These tests run that path
+ * against every way an entry is removed, freed and reused for another key, on one shard so that freed
+ * entries come back at once.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class LockWithoutShardLockTest
+{
+    private static final int COUNTED_KEYS = 6;
+    private static final long CHURN_KEYS = 64;
+    private static final int OPS = 40_000;
+
+    /**
+     * Counted keys are incremented through locks and merge, and removed through a held entry and through
+     * {@code remove}: what was removed is banked, so each key's value plus its bank equals the number of
+     * increments (a lost update or a write from a stale lock breaks it). Other threads insert and remove
+     * other keys in the same shard, so that removed entries are reused under lookups that found them. A
+     * count of threads inside each key checks mutual exclusion.
+     */
+    @Test
+    void locksTakenWithoutTheShardLockStayExclusiveWhileEntriesAreFreedAndReused()
+    {
+        final AtomicLongArray increments = new AtomicLongArray(COUNTED_KEYS);
+        final AtomicLongArray banked = new AtomicLongArray(COUNTED_KEYS);
+        final AtomicIntegerArray inside = new AtomicIntegerArray(COUNTED_KEYS);
+        final AtomicInteger violations = new AtomicInteger();
+        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs())
+            .expectedEntries(16).shards(1).build())
+        {
+            Workers.run(6, Duration.ofSeconds(150), t ->
+            {
+                final SplittableRandom random = new SplittableRandom(t * 31L + 7);
+                if (t >= 4)
+                {
+                    for (int i = 0; i < OPS * 2; i++)
+                    {
+                        final long key = 1_000 + random.nextLong(CHURN_KEYS);
+                        if (random.nextBoolean())
+                        {
+                            map.put(key, key);
+                        }
+                        else
+                        {
+                            map.remove(key);
+                        }
+                    }
+                    return;
+                }
+                for (int i = 0; i < OPS; i++)
+                {
+                    final int key = random.nextInt(COUNTED_KEYS);
+                    final int way = random.nextInt(10);
+                    if (way < 7)
+                    {
+                        try (LockedEntry<Long, Long> e = map.lock((long)key))
+                        {
+                            if (inside.incrementAndGet(key) != 1)
+                            {
+                                violations.incrementAndGet();
+                            }
+                            final Long v = e.get();
+                            if (way == 0 && v != null)
+                            {
+                                banked.addAndGet(key, e.remove());
+                            }
+                            else
+                            {
+                                e.put(v == null ? 1L : v + 1);
+                                increments.incrementAndGet(key);
+                            }
+                            inside.decrementAndGet(key);
+                        }
+                    }
+                    else if (way < 9)
+                    {
+                        map.merge((long)key, 1L, Long::sum);
+                        increments.incrementAndGet(key);
+                    }
+                    else
+                    {
+                        final Long removed = map.remove((long)key);
+                        if (removed != null)
+                        {
+                            banked.addAndGet(key, removed);
+                        }
+                    }
+                }
+            });
+            assertEquals(0, violations.get(), "threads inside one key at once");
+            for (int key = 0; key < COUNTED_KEYS; key++)
+            {
+                final Long value = map.get((long)key);
+                assertEquals(increments.get(key), (value == null ? 0 : value) + banked.get(key), "key " + key);
+            }
+            for (long key = 1_000; key < 1_000 + CHURN_KEYS; key++)
+            {
+                final Long value = map.get(key);
+                if (value != null)
+                {
+                    assertEquals(key, value, "a churned key's value");
+                }
+            }
+        }
+    }
+
+    /**
+     * A key held through the lock-free path when the map closes keeps the memory until it is released;
+     * the release then frees it.
+     */
+    @Test
+    void aKeyLockedWithoutTheShardLockPinsTheMemoryAcrossClose()
+    {
+        final LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs())
+            .expectedEntries(16).shards(1).build();
+        map.put(1L, 10L);
+        final LockedEntry<Long, Long> held = map.lock(1L);
+        map.close();
+        assertEquals(true, map.nativeMemoryBytes() > 0, "memory kept for the holder");
+        held.close();
+        assertEquals(0, map.nativeMemoryBytes(), "memory freed by the last holder");
+    }
+
+    /**
+     * Another thread's close of an entry is refused and leaves the key held; the owner's close frees it.
+     */
+    @Test
+    void onlyTheLockingThreadCloses() throws Exception
+    {
+        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs()).build())
+        {
+            map.put(1L, 1L);
+            final LockedEntry<Long, Long> held = map.lock(1L);
+            final AtomicReference<Object> seen = new AtomicReference<>();
+            final Thread other = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    held.close();
+                    seen.set("accepted");
+                }
+                catch (final IllegalStateException expected)
+                {
+                    seen.set(map.tryLock(1L) == null ? "refused, still held" : "refused, but freed");
+                }
+            });
+            other.join();
+            assertEquals("refused, still held", seen.get());
+            held.put(2L);
+            held.close();
+            assertEquals(2L, map.get(1L));
+        }
+    }
+}

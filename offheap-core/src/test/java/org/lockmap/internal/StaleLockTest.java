@@ -1,0 +1,146 @@
+package org.lockmap.internal;
+
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.lockmap.serialization.Serializers;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A key is taken without the shard lock in two steps: a lookup ({@link Shard#findToLock}), then a CAS on
+ * the lock word of the entry it found ({@link Shard#lockFound}). These tests put a removal, and a reuse
+ * of the freed entry, between the two steps, as another thread could, and check that the CAS takes
+ * nothing it should not, and writes nothing into memory that is no longer the key's entry.
+ */
+class StaleLockTest
+{
+    private record Key(UnsafeBuffer bytes, int length, long hash)
+    {
+        static Key of(final long value)
+        {
+            final Scratch scratch = Scratch.get();
+            scratch.setKey(Serializers.longs(), value, 1024);
+            final byte[] copy = new byte[scratch.keyLength];
+            scratch.key.getBytes(0, copy);
+            return new Key(new UnsafeBuffer(copy), scratch.keyLength, scratch.keyHash);
+        }
+    }
+
+    private Shard shard;
+    private final Key one = Key.of(1L);
+    private final Key two = Key.of(2L);
+
+    @BeforeEach
+    void setUp()
+    {
+        shard = new Shard(0, new EntryLayout(Serializers.longs(), Serializers.longs(), 0), new ParkingLot(), 64 * 1024, 16);
+    }
+
+    private int put(final Key key)
+    {
+        final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);
+        shard.lockOpen();
+        try
+        {
+            final int ref = shard.insert(key.bytes(), key.length(), key.hash());
+            shard.commit(shard.address(ref), value, 8);
+            assertFalse(shard.releaseKey(shard.address(ref)));
+            return ref;
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
+    private void remove(final Key key)
+    {
+        shard.lockOpen();
+        try
+        {
+            final int ref = shard.find(key.bytes(), key.length(), key.hash());
+            final long entry = shard.address(ref);
+            assertTrue(shard.tryAcquireIdleKey(entry));
+            shard.clearValue(entry);
+            assertFalse(shard.releaseKey(entry));
+            shard.removeIfUnused(ref, key.hash());
+            assertEquals(0, shard.find(key.bytes(), key.length(), key.hash()), "removed");
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
+    private int lockWord(final int ref)
+    {
+        return UnsafeApi.getIntVolatile(null, shard.address(ref) + EntryLayout.LOCK_WORD);
+    }
+
+    @Test
+    void aFreeKeyIsTakenByTheTwoSteps()
+    {
+        final int ref = put(one);
+        final long version = shard.version();
+        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
+        assertEquals(ref, found);
+        assertEquals(ref, shard.lockFound(found, version, one.bytes(), one.length()));
+        assertEquals(Futex.HELD, lockWord(ref));
+        assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()), "a held key is not taken twice");
+    }
+
+    @Test
+    void anEntryFreedAfterTheLookupIsNotTaken()
+    {
+        final int ref = put(one);
+        final long version = shard.version();
+        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
+        remove(one);
+        assertEquals(EntryLayout.DEAD, lockWord(ref), "a freed entry's word");
+        assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()));
+        assertEquals(EntryLayout.DEAD, lockWord(ref), "the CAS wrote nothing into the freed entry");
+        assertEquals(ref, put(two), "the freed entry is reused for the next entry, with its list intact");
+    }
+
+    @Test
+    void anEntryReusedForAnotherKeyAfterTheLookupIsGivenBack()
+    {
+        final int ref = put(one);
+        final long version = shard.version();
+        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
+        remove(one);
+        assertEquals(ref, put(two), "the freed entry is reused");
+        assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()));
+        assertEquals(Futex.FREE, lockWord(ref), "the other key's word is given back");
+        assertEquals(ref, shard.findToLock(two.bytes(), two.length(), two.hash(), shard.version()));
+    }
+
+    @Test
+    void anEntryReusedForTheSameKeyAfterTheLookupIsThatKeysEntry()
+    {
+        final int ref = put(one);
+        final long version = shard.version();
+        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
+        remove(one);
+        assertEquals(ref, put(one), "the freed entry is reused for the same key");
+        assertEquals(ref, shard.lockFound(found, version, one.bytes(), one.length()));
+    }
+
+    @Test
+    void aLookupThatMeetsAWriterFindsNothing()
+    {
+        put(one);
+        shard.lockOpen();
+        try
+        {
+            assertEquals(0, shard.findToLock(one.bytes(), one.length(), one.hash(), shard.version()), "odd version");
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        assertEquals(0, shard.findToLock(two.bytes(), two.length(), two.hash(), shard.version()), "absent");
+    }
+}
