@@ -138,6 +138,116 @@ class LockWithoutShardLockTest
     }
 
     /**
+     * Found by review: values of fewer than 8 bytes were copied out byte by byte, so a reader could mix
+     * the bytes of two values when a holder committed without the shard lock. The two values here differ
+     * in every byte; a torn read is neither.
+     */
+    @Test
+    void valuesOfUnderEightBytesAreReadWhole() throws Exception
+    {
+        final int a = 0x00FF_FFFF;
+        final int b = 0x0100_0000;
+        try (LockMap<Long, Integer> map = LockMap.builder(Serializers.longs(), Serializers.ints()).shards(1).build())
+        {
+            map.put(1L, a);
+            final AtomicInteger torn = new AtomicInteger();
+            final AtomicInteger stop = new AtomicInteger();
+            final Thread reader = Thread.ofPlatform().start(() ->
+            {
+                while (stop.get() == 0)
+                {
+                    final int v = map.get(1L);
+                    if (v != a && v != b)
+                    {
+                        torn.incrementAndGet();
+                    }
+                }
+            });
+            final long end = System.nanoTime() + 1_000_000_000L;
+            for (int i = 0; System.nanoTime() < end; i++)
+            {
+                try (LockedEntry<Long, Integer> e = map.lock(1L))
+                {
+                    e.put((i & 1) == 0 ? b : a);
+                }
+            }
+            stop.set(1);
+            reader.join();
+            assertEquals(0, torn.get(), "torn reads");
+        }
+    }
+
+    /**
+     * Found by review: a waiter that took a key just released by a holder, after the map closed, dropped
+     * the shard's last pin and then forgot that it had to free the memory.
+     */
+    @Test
+    void closingWhileAWaiterTakesTheKeyStillFreesTheMemory() throws Exception
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            final LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs()).shards(1).build();
+            map.put(1L, 1L);
+            final LockedEntry<Long, Long> held = map.lock(1L);
+            final Thread waiter = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    map.lock(1L).close();
+                }
+                catch (final IllegalStateException closed)
+                {
+                    // The map closed first.
+                }
+            });
+            while (waiter.getState() != Thread.State.WAITING && waiter.isAlive())
+            {
+                Thread.onSpinWait();
+            }
+            held.close();
+            map.close();
+            waiter.join();
+            assertEquals(0, map.nativeMemoryBytes(), "memory freed, round " + round);
+        }
+    }
+
+    /**
+     * Found by review: another thread's close of a batch published its changes and then left every key
+     * held for good. Now it changes nothing, and the owner's close still releases.
+     */
+    @Test
+    void anotherThreadsCloseOfABatchLeavesItHeld() throws Exception
+    {
+        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs()).build())
+        {
+            map.put(1L, 1L);
+            final BatchLock<Long, Long> batch = map.lockAll(java.util.List.of(1L, 2L));
+            batch.get(1L).put(5L);
+            final AtomicReference<Object> seen = new AtomicReference<>();
+            final Thread other = Thread.ofPlatform().start(() ->
+            {
+                try
+                {
+                    batch.close();
+                    seen.set("accepted");
+                }
+                catch (final IllegalStateException expected)
+                {
+                    seen.set(map.tryLock(1L) == null && map.get(1L) == 1L ? "refused, unchanged" : "refused, but changed");
+                }
+            });
+            other.join();
+            assertEquals("refused, unchanged", seen.get());
+            batch.close();
+            assertEquals(5L, map.get(1L));
+            try (LockedEntry<Long, Long> e = map.tryLock(2L))
+            {
+                assertEquals(true, e != null, "the batch's keys are free again");
+            }
+        }
+    }
+
+    /**
      * Another thread's close of an entry is refused and leaves the key held; the owner's close frees it.
      */
     @Test

@@ -97,6 +97,11 @@ final class HeldBatch<K, V> implements BatchLock<K, V>
         {
             return;
         }
+        // Before any change: another thread's close must leave the whole batch as it is, still held.
+        for (final HeldEntry<K, V> entry : entries)
+        {
+            entry.checkClosingThread();
+        }
         closed = true;
         Throwable failure = null;
         // Publish every key's change before releasing any: whoever takes a released key next sees the whole batch.

@@ -253,11 +253,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return;
         }
-        if (owner != EntryLayout.owner(Shard.PID, Thread.currentThread().threadId()))
-        {
-            throw new IllegalStateException(
-                "a LockedEntry is closed by the thread that locked it; " + Thread.currentThread() + " did not");
-        }
+        checkClosingThread();
         forgetReads();
         // Word values of a key with a value before and after: one store and the key's release, no shard lock.
         if (wordValues && pending != REMOVE && shard.isPresent(entry) &&
@@ -290,6 +286,18 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     /**
      * Commits the last change without releasing the key (a batch publishes all its keys first).
      */
+    /**
+     * @throws IllegalStateException if the calling thread did not lock this entry.
+     */
+    void checkClosingThread()
+    {
+        if (owner != EntryLayout.owner(Shard.PID, Thread.currentThread().threadId()))
+        {
+            throw new IllegalStateException(
+                "a LockedEntry is closed by the thread that locked it; " + Thread.currentThread() + " did not");
+        }
+    }
+
     void publish()
     {
         if (closed || pending == NONE)

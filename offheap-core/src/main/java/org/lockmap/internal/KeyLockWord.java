@@ -3,8 +3,8 @@ package org.lockmap.internal;
 import org.agrona.UnsafeApi;
 
 /**
- * The lock word of an entry, at a raw address that stays valid while the entry is pinned by its
- * waiter count or its holder. Created only on the contended path.
+ * The lock word of an entry, at a raw address that stays valid while the entry has a waiter or a
+ * holder (neither kind of entry is freed). Created only on the contended path.
  *
  * @param address the word's address.
  */

@@ -23,10 +23,11 @@ import java.util.function.Function;
  * The {@link LockMap} over {@link Shard}s in anonymous native memory.
  *
  * <p>Every operation serializes its key (and value) into the thread's {@link Scratch} first, so no user
- * code runs under a shard lock, then takes the shard lock for a bounded piece of work. A write on a key
- * that nobody holds or waits for is done under the shard lock alone; a write on a held key registers as
- * a waiter, waits on the key's futex word outside the shard lock, then applies its change and releases
- * the key. Reads copy the committed bytes out, without the shard lock when no writer interferes
+ * code runs under a shard lock, then takes the shard lock for a bounded piece of work. Whoever changes
+ * an entry holds its key's futex word: a write on a key that nobody holds or waits for takes the word
+ * under the shard lock and frees it before unlocking; a write on a held key registers as a waiter, waits
+ * on the word outside the shard lock, then applies its change and releases the key. With fixed-size
+ * keys, {@link #lock} of a present, free key takes the word without the shard lock at all. Reads copy the committed bytes out, without the shard lock when no writer interferes
  * ({@link Shard#readOptimistic}) and under it otherwise, and decode them after.
  *
  * @param <K> the key type.
@@ -448,7 +449,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     /**
      * Applies a write to the key in {@code scratch}. When nobody holds or waits for the key and no previous
-     * value must be decoded, the write happens under the shard lock alone. Otherwise the key is taken
+     * value must be decoded, the write happens within one hold of the shard lock (taking and freeing the
+     * key's word inside it, since a lock without the shard lock could otherwise take the key meanwhile). Otherwise the key is taken
      * (at once, or by waiting outside the shard lock), the previous value is decoded with the key held and
      * the shard lock free, and only then is the change applied: a previous value that fails to decode
      * leaves the map unchanged.
@@ -509,7 +511,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     /**
      * Applies a write to a key the caller holds, then releases it. The previous value is decoded first,
-     * without the shard lock (the held key cannot change and its pinned entry stays valid).
+     * without the shard lock (the held key cannot change, and nobody frees a held entry).
      */
     private int applyHeld(
         final Shard shard, final int ref, final long entry, final long hash, final int op, final Scratch scratch,
@@ -589,7 +591,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     /**
      * Waits, outside the shard lock, for a key the caller registered as a waiter for; on success the
-     * caller holds the key and the shard is pinned for it.
+     * caller holds the key.
      *
      * @return {@link Futex.Outcome#ACQUIRED}, or why not ({@link Futex.Outcome#CLOSED} if the map closed).
      */
@@ -611,7 +613,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             if (outcome == Futex.Outcome.ACQUIRED)
             {
                 shard.releaseKey(entry);
-                releaseMemory = shard.endHoldAfterClose(entry);
+                // Or: deregistering may already have claimed the release.
+                releaseMemory |= shard.endHoldAfterClose(entry);
                 return Futex.Outcome.CLOSED;
             }
             if (!shard.isClosed())
@@ -1180,8 +1183,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     }
 
     /**
-     * An invariant of the pins and waiter counts: the shard lock of a pinned shard can always be taken, and
-     * an idle or new key's word is always free. A failure here is a bug, reported instead of ignored.
+     * An invariant of the pins and waiter counts: the shard lock of a shard that a waiter or holder pins
+     * can always be taken (a holder counts from the map's close on), and an idle key's word is free. A failure here is a bug, reported instead of ignored.
      */
     private static void checkTaken(final boolean taken)
     {

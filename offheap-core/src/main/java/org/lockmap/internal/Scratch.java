@@ -143,6 +143,19 @@ public final class Scratch
      * @param length  how many.
      * @param buffer  one of this scratch's buffers.
      */
+    /**
+     * Copies a word value out of its slot with one aligned 8-byte load, so that a holder's commit
+     * without the shard lock (one 8-byte store) is seen whole, old or new, never mixed byte by byte.
+     *
+     * @param address the word's slot, 8-byte aligned.
+     * @param buffer  one of this scratch's buffers; its first 8 bytes are overwritten.
+     */
+    public static void copyWordFromNative(final long address, final UnsafeBuffer buffer)
+    {
+        ensure(buffer, Long.BYTES);
+        writeWord(UnsafeApi.getLong(address), buffer);
+    }
+
     public static void copyFromNative(final long address, final int length, final UnsafeBuffer buffer)
     {
         ensure(buffer, length);

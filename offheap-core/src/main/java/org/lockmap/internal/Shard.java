@@ -233,7 +233,8 @@ public final class Shard
     }
 
     /**
-     * Frees the shard's memory; called once, by whoever {@link #close()} or {@link #unpin()} told to.
+     * Frees the shard's memory; called once, by whoever {@link #close()}, {@link #addWaiter} or
+     * {@link #endHoldAfterClose} told to.
      */
     public void releaseMemory()
     {
@@ -405,14 +406,46 @@ public final class Shard
         if (UnsafeApi.getLong(header + ShardLayout.VERSION) != lookupVersion &&
             !Scratch.equalsNative(entry + layout.keyOffset, key, length))
         {
-            if (KeyLockWord.release(entry + EntryLayout.LOCK_WORD))
-            {
-                lot.wakeOne(waitKey(ref));
-            }
+            giveBack(ref, entry);
             return 0;
         }
         setOwner(entry);
         return ref;
+    }
+
+    /**
+     * Frees the word of another key's entry that {@link #lockFound} took by mistake. If that key has no
+     * value and no waiter, its holder's release may have failed to remove it because of this very CAS,
+     * so the removal is done here, under the shard lock.
+     */
+    private void giveBack(final int ref, final long entry)
+    {
+        final boolean unused = !isPresent(entry) && waiters(entry) == 0;
+        final int keyLength = keyLength(entry);
+        final UnsafeBuffer otherKey = unused ? new UnsafeBuffer(new byte[keyLength]) : null;
+        if (unused)
+        {
+            Scratch.copyFromNative(entry + layout.keyOffset, keyLength, otherKey);
+        }
+        if (KeyLockWord.release(entry + EntryLayout.LOCK_WORD))
+        {
+            lot.wakeOne(waitKey(ref));
+        }
+        if (unused && lockAny())
+        {
+            try
+            {
+                final long hash = KeyHash.hash(otherKey.byteArray(), keyLength);
+                if (!state.closed && find(otherKey, keyLength, hash) == ref)
+                {
+                    removeIfUnused(ref, hash);
+                }
+            }
+            finally
+            {
+                unlock();
+            }
+        }
     }
 
     /**
@@ -493,6 +526,12 @@ public final class Shard
         if (valueLength > out.capacity())
         {
             return RETRY;
+        }
+        if (layout.wordValue)
+        {
+            // One load: a holder may commit the word meanwhile without the shard lock or a version change.
+            Scratch.copyWordFromNative(address, out);
+            return valueLength;
         }
         Scratch.copyFromNative(address, valueLength, out);
         return valueLength;
@@ -797,6 +836,12 @@ public final class Shard
     public int copyCommitted(final long entry, final UnsafeBuffer out)
     {
         final int length = committedLength(entry);
+        if (layout.wordValue)
+        {
+            // One load: a holder may commit the word meanwhile without the shard lock.
+            Scratch.copyWordFromNative(committedAddress(entry), out);
+            return length;
+        }
         Scratch.copyFromNative(committedAddress(entry), length, out);
         return length;
     }
@@ -847,8 +892,9 @@ public final class Shard
 
     /**
      * Under the key alone (no shard lock), word values of a present entry: {@code word} becomes the
-     * committed value, in one 8-byte store, which a reader without the lock sees whole, old or new. The
-     * holder's release of the key word publishes it to the key's next holder.
+     * committed value, in one 8-byte store, which readers see whole, old or new, because they copy a
+     * word value with one 8-byte load ({@link Scratch#copyWordFromNative}). The holder's release of the
+     * key word publishes it to the key's next holder.
      *
      * @param entry the entry, present.
      * @param word  the value's word ({@link Scratch#readWord}).
@@ -1004,7 +1050,7 @@ public final class Shard
      */
     public boolean isHeldBy(final long entry, final long owner)
     {
-        // Volatile read of the word; the owner field changes only under the shard lock.
+        // Volatile read of the word; the owner field is written by the word's holder only.
         return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
             UnsafeApi.getLong(entry + EntryLayout.OWNER) == owner;
     }

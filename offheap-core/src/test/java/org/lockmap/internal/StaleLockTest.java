@@ -128,6 +128,43 @@ class StaleLockTest
         assertEquals(ref, shard.lockFound(found, version, one.bytes(), one.length()));
     }
 
+    /**
+     * Found by review: the stale CAS can land between a placeholder holder's release and its removal,
+     * which then fails; the give-back must remove the placeholder itself, or it stays forever.
+     */
+    @Test
+    void aStaleLockGivingBackAnUnusedPlaceholderRemovesIt()
+    {
+        final int ref = put(one);
+        final long version = shard.version();
+        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
+        remove(one);
+        final int placeholder;
+        shard.lockOpen();
+        try
+        {
+            // Key two locked while absent, then released; its holder's removal is what the CAS would beat.
+            placeholder = shard.insert(two.bytes(), two.length(), two.hash());
+            assertFalse(shard.releaseKey(shard.address(placeholder)));
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        assertEquals(ref, placeholder, "the freed entry is reused for the placeholder");
+        assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()));
+        assertEquals(EntryLayout.DEAD, lockWord(ref), "the placeholder is removed");
+        shard.lockOpen();
+        try
+        {
+            assertEquals(0, shard.find(two.bytes(), two.length(), two.hash()));
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
     @Test
     void aLookupThatMeetsAWriterFindsNothing()
     {
