@@ -706,7 +706,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
         try
         {
-            return acquire(key, scratch, Long.MAX_VALUE, false, false);
+            return acquireUnderShardLock(key, scratch, Long.MAX_VALUE, false, false);
         }
         catch (final InterruptedException ex)
         {
@@ -764,13 +764,23 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
         throws InterruptedException
     {
-        final long hash = scratch.keyHash;
-        final Shard shard = shardFor(hash);
         final int taken = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
         if (taken != 0)
         {
-            return new HeldEntry<>(this, shard, taken, hash, key, scratch);
+            return new HeldEntry<>(this, shardFor(scratch.keyHash), taken, scratch.keyHash, key, scratch);
         }
+        return acquireUnderShardLock(key, scratch, deadline, interruptible, tryOnly);
+    }
+
+    /**
+     * {@link #acquire} without trying {@link #lockOptimistic} first.
+     */
+    private HeldEntry<K, V> acquireUnderShardLock(
+        final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
+        throws InterruptedException
+    {
+        final long hash = scratch.keyHash;
+        final Shard shard = shardFor(hash);
         final int ref;
         final long entry;
         shard.lockOpen();
