@@ -24,8 +24,6 @@ import java.util.function.Supplier;
 final class HeldEntry<K, V> implements LockedEntry<K, V>
 {
     private static final byte[] EMPTY = new byte[0];
-
-
     private static final int NONE = 0;
     private static final int PUT = 1;
     private static final int REMOVE = 2;
@@ -101,11 +99,6 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     long entryAddress()
     {
         return entry;
-    }
-
-    long owner()
-    {
-        return owner;
     }
 
     public K key()
@@ -269,24 +262,6 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     }
 
     /**
-     * Under the shard lock: claims this hold's release for the calling close.
-     *
-     * @return false if another close of this entry has already released it.
-     */
-    boolean claimClose()
-    {
-        if (closed)
-        {
-            return false;
-        }
-        closed = true;
-        return true;
-    }
-
-    /**
-     * Commits the last change without releasing the key (a batch publishes all its keys first).
-     */
-    /**
      * @throws IllegalStateException if the calling thread did not lock this entry.
      */
     void checkClosingThread()
@@ -298,6 +273,9 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
     }
 
+    /**
+     * Commits the last change without releasing the key (a batch publishes all its keys first).
+     */
     void publish()
     {
         if (closed || pending == NONE)

@@ -27,8 +27,9 @@ import java.util.function.Function;
  * an entry holds its key's futex word: a write on a key that nobody holds or waits for takes the word
  * under the shard lock and frees it before unlocking; a write on a held key registers as a waiter, waits
  * on the word outside the shard lock, then applies its change and releases the key. With fixed-size
- * keys, {@link #lock} of a present, free key takes the word without the shard lock at all. Reads copy the committed bytes out, without the shard lock when no writer interferes
- * ({@link Shard#readOptimistic}) and under it otherwise, and decode them after.
+ * keys, {@link #lock} of a present, free key takes the word without the shard lock at all. Reads copy
+ * the committed bytes out, without the shard lock when no writer interferes ({@link Shard#readOptimistic})
+ * and under it otherwise, and decode them after.
  *
  * @param <K> the key type.
  * @param <V> the value type.
@@ -450,8 +451,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     /**
      * Applies a write to the key in {@code scratch}. When nobody holds or waits for the key and no previous
      * value must be decoded, the write happens within one hold of the shard lock (taking and freeing the
-     * key's word inside it, since a lock without the shard lock could otherwise take the key meanwhile). Otherwise the key is taken
-     * (at once, or by waiting outside the shard lock), the previous value is decoded with the key held and
+     * key's word inside it, since a lock without the shard lock could otherwise take the key meanwhile).
+     * Otherwise the key is taken (at once, or by waiting outside the shard lock), the previous value is decoded with the key held and
      * the shard lock free, and only then is the change applied: a previous value that fails to decode
      * leaves the map unchanged.
      */
@@ -696,17 +697,9 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public LockedEntry<K, V> lock(final K key)
     {
-        final Scratch scratch = keyScratch(key);
-        // Kept small and apart from acquire(), so that the JIT inlines it into the caller and can keep a
-        // held entry that the caller closes off the heap.
-        final int taken = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
-        if (taken != 0)
-        {
-            return new HeldEntry<>(this, shardFor(scratch.keyHash), taken, scratch.keyHash, key, scratch);
-        }
         try
         {
-            return acquireUnderShardLock(key, scratch, Long.MAX_VALUE, false, false);
+            return acquire(key, keyScratch(key), Long.MAX_VALUE, false, false);
         }
         catch (final InterruptedException ex)
         {
@@ -764,6 +757,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
         throws InterruptedException
     {
+        // Kept small, the slow path apart, so that the JIT inlines this into the caller and can keep a held
+        // entry that the caller closes off the heap.
         final int taken = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
         if (taken != 0)
         {
@@ -947,16 +942,15 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         boolean releaseMemory = false;
         try
         {
-            // Two closes of one entry serialize here: the second finds it claimed and releases nothing.
-            // The owner check is a second guard: only this hold's owner can have written that owner word.
-            final boolean stillHeld = held.claimClose() && shard.isHeldBy(held.entryAddress(), held.owner());
-            if (stillHeld && shard.isClosed())
+            // Only the locking thread gets here, once per hold (HeldEntry.close checks both), so the key is
+            // still this hold's.
+            if (shard.isClosed())
             {
-                // The map is gone: discard the pending change, clear the owner so a second close is a no-op.
+                // The map is gone: discard the pending change, free the word, end the hold's pin.
                 shard.releaseKey(held.entryAddress());
                 releaseMemory = shard.endHoldAfterClose(held.entryAddress());
             }
-            else if (stillHeld)
+            else
             {
                 try
                 {
@@ -1194,7 +1188,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     /**
      * An invariant of the pins and waiter counts: the shard lock of a shard that a waiter or holder pins
-     * can always be taken (a holder counts from the map's close on), and an idle key's word is free. A failure here is a bug, reported instead of ignored.
+     * can always be taken (a holder counts from the map's close on), and an idle key's word is free. A
+     * failure here is a bug, reported instead of ignored.
      */
     private static void checkTaken(final boolean taken)
     {

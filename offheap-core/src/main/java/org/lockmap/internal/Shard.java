@@ -18,7 +18,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Thread-safety: every method whose Javadoc says "under the lock" must be called by the thread that
  * holds this shard's lock ({@link #lockOpen()}). {@link #readOptimistic}, {@link #findToLock} and
- * {@link #lockFound} run without it, inside the map's {@link ReadGuard}, which keeps the memory mapped while they run.
+ * {@link #lockFound} run without it, inside the map's {@link ReadGuard}, which keeps the memory mapped
+ * while they run.
  */
 public final class Shard
 {
@@ -880,7 +881,8 @@ public final class Shard
      */
     public void commitWord(final long entry, final long word)
     {
-        // A plain aligned 8-byte store: readers hold the shard lock, and a crash sees the old word or the new.
+        // A plain aligned 8-byte store: readers copy the word with one load, and a crash sees the old word or
+        // the new.
         UnsafeApi.putLong(slotAddress(entry, false), word);
         final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
         if ((flags & EntryLayout.FLAG_PRESENT) == 0)
@@ -1039,20 +1041,6 @@ public final class Shard
     public boolean tryAcquireIdleKey(final long entry)
     {
         return waiters(entry) == 0 && tryAcquireKey(entry);
-    }
-
-    /**
-     * Under the lock.
-     *
-     * @param entry the entry.
-     * @param owner an owner word.
-     * @return true if that owner holds the key.
-     */
-    public boolean isHeldBy(final long entry, final long owner)
-    {
-        // Volatile read of the word; the owner field is written by the word's holder only.
-        return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
-            UnsafeApi.getLong(entry + EntryLayout.OWNER) == owner;
     }
 
     /**
