@@ -108,6 +108,19 @@ public final class Threads
     }
 
     /**
+     * @return every live thread's name, state and stack, for failure messages.
+     */
+    public static String dumpAll()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            sb.append(describe(thread)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
      * @param thread a thread.
      * @return its name, state and stack, for failure messages.
      */

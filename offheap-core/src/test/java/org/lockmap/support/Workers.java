@@ -78,17 +78,9 @@ public final class Workers
             t.start();
         }
         start.countDown();
-        final long deadline = System.nanoTime() + timeout.toNanos();
         try
         {
-            for (final Thread t : started)
-            {
-                final long left = deadline - System.nanoTime();
-                if (left > 0)
-                {
-                    t.join(Duration.ofNanos(left));
-                }
-            }
+            awaitAll(started, timeout);
         }
         catch (final InterruptedException ex)
         {
@@ -102,6 +94,7 @@ public final class Workers
                 .append(stuck.size()).append(" of ").append(threads)
                 .append(" workers did not finish within ").append(timeout).append(" (deadlock or livelock?)");
             stuck.stream().limit(4).forEach(t -> sb.append('\n').append(Threads.describe(t)));
+            sb.append("\nall threads:\n").append(Threads.dumpAll());
             stuck.forEach(Thread::interrupt);
             final AssertionError error = new AssertionError(sb.toString());
             errors.forEach(error::addSuppressed);
@@ -114,6 +107,40 @@ public final class Workers
                 "a worker failed (" + (errors.size() + 1) + " failures in all): " + first, first);
             errors.forEach(error::addSuppressed);
             throw error;
+        }
+    }
+
+    /**
+     * Joins the threads until {@code timeout} of this thread's own running time has passed. A gap in which
+     * this thread itself did not run (the whole process or JVM stalled: a host pause, a long safepoint)
+     * does not count, and is reported on stderr: a round that normally takes milliseconds must not fail as
+     * a "deadlock" because the test JVM was frozen for half a minute, while a real deadlock still fails.
+     */
+    private static void awaitAll(final List<Thread> threads, final Duration timeout) throws InterruptedException
+    {
+        final long slice = TimeUnit.MILLISECONDS.toNanos(50);
+        final long stallThreshold = TimeUnit.SECONDS.toNanos(1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = System.nanoTime();
+        for (final Thread t : threads)
+        {
+            while (t.isAlive())
+            {
+                final long now = System.nanoTime();
+                if (now - last > stallThreshold)
+                {
+                    final long stalled = now - last - slice;
+                    deadline += stalled;
+                    System.err.printf("Workers: the waiting thread did not run for %d ms (process stalled); " +
+                        "the deadline moves by that much%n", TimeUnit.NANOSECONDS.toMillis(stalled));
+                }
+                last = now;
+                if (now - deadline >= 0)
+                {
+                    return;
+                }
+                t.join(Duration.ofNanos(Math.min(slice, deadline - now)));
+            }
         }
     }
 
