@@ -757,21 +757,22 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
         throws InterruptedException
     {
-        // Kept small, the slow path apart, so that the JIT inlines this into the caller and can keep a held
-        // entry that the caller closes off the heap.
-        final int taken = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
-        if (taken != 0)
-        {
-            return new HeldEntry<>(this, shardFor(scratch.keyHash), taken, scratch.keyHash, key, scratch);
-        }
-        return acquireUnderShardLock(key, scratch, deadline, interruptible, tryOnly);
+        // Kept small, the slow path apart and returning a ref, so that the held entry has one allocation
+        // site, after both paths: C2 can scalar-replace it in a caller that inlines this and closes the
+        // entry, also once the slow path has run (it could not merge two allocation sites). It still
+        // cannot when lock() was compiled on its own first and is then too big to inline.
+        final int optimistic = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
+        final int ref = optimistic != 0 ? optimistic : acquireUnderShardLock(scratch, deadline, interruptible, tryOnly);
+        return ref == 0 ? null : new HeldEntry<>(this, shardFor(scratch.keyHash), ref, scratch.keyHash, key, scratch);
     }
 
     /**
      * {@link #acquire} without trying {@link #lockOptimistic} first.
+     *
+     * @return the held entry's ref, or 0 if {@code tryOnly} and held, or on timeout.
      */
-    private HeldEntry<K, V> acquireUnderShardLock(
-        final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
+    private int acquireUnderShardLock(
+        final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
         throws InterruptedException
     {
         final long hash = scratch.keyHash;
@@ -784,13 +785,13 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             final int found = shard.find(scratch.key, scratch.keyLength, hash);
             if (found == 0)
             {
-                return new HeldEntry<>(this, shard, shard.insert(scratch.key, scratch.keyLength, hash), hash, key, scratch);
+                return shard.insert(scratch.key, scratch.keyLength, hash);
             }
             ref = found;
             entry = shard.address(ref);
             if (shard.tryAcquireKey(entry))
             {
-                return new HeldEntry<>(this, shard, ref, hash, key, scratch);
+                return ref;
             }
             if (shard.isHeldByCurrentThread(entry))
             {
@@ -798,7 +799,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             }
             if (tryOnly)
             {
-                return null;
+                return 0;
             }
             shard.addWaiter(entry, 1);
         }
@@ -809,8 +810,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final Futex.Outcome outcome = awaitKey(shard, ref, entry, hash, deadline, interruptible);
         return switch (outcome)
         {
-            case ACQUIRED -> new HeldEntry<>(this, shard, ref, hash, key, scratch);
-            case TIMED_OUT -> null;
+            case ACQUIRED -> ref;
+            case TIMED_OUT -> 0;
             case INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a LockMap key");
             default -> throw closedException();
         };
