@@ -113,10 +113,7 @@ public final class Threads
     public static String dumpAll()
     {
         final StringBuilder sb = new StringBuilder();
-        for (final Thread thread : Thread.getAllStackTraces().keySet())
-        {
-            sb.append(describe(thread)).append('\n');
-        }
+        Thread.getAllStackTraces().forEach((thread, stack) -> sb.append(describe(thread, stack)).append('\n'));
         return sb.toString();
     }
 
@@ -126,9 +123,14 @@ public final class Threads
      */
     public static String describe(final Thread thread)
     {
+        return describe(thread, thread.getStackTrace());
+    }
+
+    private static String describe(final Thread thread, final StackTraceElement[] stack)
+    {
         final StringBuilder sb = new StringBuilder()
             .append('"').append(thread.getName()).append("\" ").append(thread.getState());
-        for (final StackTraceElement e : thread.getStackTrace())
+        for (final StackTraceElement e : stack)
         {
             sb.append("\n    at ").append(e);
         }
