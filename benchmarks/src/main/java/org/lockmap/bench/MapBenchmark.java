@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.ThreadParams;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -121,49 +120,6 @@ public class MapBenchmark
     public void tearDown()
     {
         target.close();
-    }
-
-    /**
-     * A per-thread xorshift generator of indices in {@code [0, entries)} (or, for {@code sequential}
-     * access, a cursor starting at a random index): a few cycles, no allocation, the same cost for every map.
-     */
-    @State(Scope.Thread)
-    public static class Picker
-    {
-        private long state;
-        private int bound;
-        private boolean sequential;
-        private int cursor;
-
-        /**
-         * @param benchmark the benchmark state, for the number of entries.
-         * @param thread    this thread's index, for a distinct seed per thread.
-         */
-        @Setup(Level.Trial)
-        public void setUp(final MapBenchmark benchmark, final ThreadParams thread)
-        {
-            bound = benchmark.entries;
-            state = Keys.mix64(0x9E3779B97F4A7C15L * (thread.getThreadIndex() + 1)) | 1;
-            sequential = "sequential".equals(benchmark.access);
-            cursor = (int)(((state >>> 32) * bound) >>> 32);
-        }
-
-        int next()
-        {
-            if (sequential)
-            {
-                final int i = cursor;
-                cursor = i + 1 == bound ? 0 : i + 1;
-                return i;
-            }
-            long x = state;
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            state = x;
-            // Lemire's multiply-shift: uniform in [0, bound) from the top 32 bits.
-            return (int)(((x >>> 32) * bound) >>> 32);
-        }
     }
 
     /**
