@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Threads(1)
-@Fork(value = 3, jvmArgsAppend = {JvmFlags.LOCKMAP_UNSAFE, "-Xms2g", "-Xmx2g"})
+@Fork(value = 3, jvmArgsAppend = {JvmFlags.LOCKMAP_UNSAFE, JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.PRE_TOUCH})
 public class LayoutBoundBenchmark
 {
     private static final int ENTRY = 32;

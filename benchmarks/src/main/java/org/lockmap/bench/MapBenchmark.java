@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 3, jvmArgsAppend = {
     JvmFlags.LOCKMAP_UNSAFE, JvmFlags.LOCKMAP_NATIVE, JvmFlags.CHRONICLE_NO_ANALYTICS, JvmFlags.CHRONICLE_JAVAC,
     JvmFlags.CHRONICLE_DEFINE_CLASS, JvmFlags.CHRONICLE_REFLECT, JvmFlags.CHRONICLE_CLEANER, JvmFlags.CHRONICLE_NIO,
-    JvmFlags.QUIET_SUN_MISC_UNSAFE, "-Xms2g", "-Xmx2g"})
+    JvmFlags.QUIET_SUN_MISC_UNSAFE, JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.PRE_TOUCH})
 public class MapBenchmark
 {
     /** The map under test; see {@link BenchMap}. */

@@ -52,8 +52,6 @@ public final class Report
 {
     private static final List<String> ALL_OPS = List.of("get", "put", "set", "rmw");
     private static final List<String> ALL_MAPS = List.of(BenchMap.LOCKMAP, BenchMap.CHM, BenchMap.CHRONICLE);
-    private static final List<String> FORK_HEAP = List.of("-Xms2g", "-Xmx2g");
-    private static final List<String> FOOTPRINT_HEAP = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
 
     private Report()
     {
@@ -84,7 +82,7 @@ public final class Report
         final boolean footprint = Boolean.parseBoolean(prop("report.footprint", "true"));
 
         final List<String> forkArgs = new ArrayList<>(JvmFlags.all());
-        forkArgs.addAll(FORK_HEAP);
+        forkArgs.addAll(JvmFlags.heap());
         System.out.println("LockMap report: launcher JVM java.version=" + System.getProperty("java.version") +
             " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.home") + ")");
         final String seconds = String.format(Locale.ROOT, "%.1f s", iterationMillis / 1000.0);
@@ -335,7 +333,7 @@ public final class Report
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JvmFlags.all());
-        command.addAll(FOOTPRINT_HEAP);
+        command.addAll(JvmFlags.heap());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(MemoryFootprint.class.getName());
