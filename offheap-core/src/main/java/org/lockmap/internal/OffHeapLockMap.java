@@ -697,14 +697,17 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public LockedEntry<K, V> lock(final K key)
     {
+        final Scratch scratch = keyScratch(key);
+        final int ref;
         try
         {
-            return acquire(key, keyScratch(key), Long.MAX_VALUE, false, false);
+            ref = acquireRef(scratch, Long.MAX_VALUE, false, false);
         }
         catch (final InterruptedException ex)
         {
             throw new AssertionError("an uninterruptible wait was interrupted", ex);
         }
+        return new HeldEntry<>(this, shardFor(scratch.keyHash), ref, scratch.keyHash, key, scratch);
     }
 
     @Override
@@ -757,26 +760,55 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final K key, final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
         throws InterruptedException
     {
-        // Kept small, the slow path apart and returning a ref, so that the held entry has one allocation
-        // site, after both paths: C2 can scalar-replace it in a caller that inlines this and closes the
-        // entry, also once the slow path has run (it could not merge two allocation sites). It still
-        // cannot when lock() was compiled on its own first and is then too big to inline.
-        final int optimistic = lockWithoutShardLock ? lockOptimistic(scratch) : 0;
-        final int ref = optimistic != 0 ? optimistic : acquireUnderShardLock(scratch, deadline, interruptible, tryOnly);
+        final int ref = acquireRef(scratch, deadline, interruptible, tryOnly);
         return ref == 0 ? null : new HeldEntry<>(this, shardFor(scratch.keyHash), ref, scratch.keyHash, key, scratch);
     }
 
     /**
-     * {@link #acquire} without trying {@link #lockOptimistic} first.
+     * Takes the key in {@code scratch}: without the shard lock when it is present and free, else under
+     * the shard lock, creating a placeholder when absent, or by waiting on its futex word outside the
+     * shard lock.
+     *
+     * <p>One method on purpose, and returning a ref rather than the held entry: its bytecode is over
+     * C2's {@code FreqInlineSize} (325 bytes), so C2 never inlines it, and {@link #lock} (which
+     * allocates the entry) stays small enough to inline into its caller even once it has been compiled
+     * on its own. The caller's escape analysis then sees the entry from allocation to {@code close()}
+     * and removes it: no garbage per lock. When this was inlined, {@code lock} compiled on its own was
+     * "already compiled into a big method", was not inlined, and every lock allocated its 104-byte
+     * entry. {@code AcquireRefSizeTest} keeps the size above the limit.
      *
      * @return the held entry's ref, or 0 if {@code tryOnly} and held, or on timeout.
      */
-    private int acquireUnderShardLock(
+    private int acquireRef(
         final Scratch scratch, final long deadline, final boolean interruptible, final boolean tryOnly)
         throws InterruptedException
     {
         final long hash = scratch.keyHash;
         final Shard shard = shardFor(hash);
+        if (lockWithoutShardLock)
+        {
+            // The uncontended lock of a present key, without the shard lock: Shard.findToLock, then
+            // Shard.lockFound, inside the read guard that keeps the memory mapped.
+            final ReadGuard guard = scratch.guard;
+            guard.enter(this);
+            try
+            {
+                if (!closed)
+                {
+                    final long version = shard.version();
+                    final int found = shard.findToLock(scratch.key, scratch.keyLength, hash, version);
+                    final int taken = found == 0 ? 0 : shard.lockFound(found, version, scratch.key, scratch.keyLength);
+                    if (taken != 0)
+                    {
+                        return taken;
+                    }
+                }
+            }
+            finally
+            {
+                guard.exit();
+            }
+        }
         final int ref;
         final long entry;
         shard.lockOpen();
@@ -815,33 +847,6 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             case INTERRUPTED -> throw new InterruptedException("interrupted while waiting for a LockMap key");
             default -> throw closedException();
         };
-    }
-
-    /**
-     * The uncontended lock of a present key, without the shard lock ({@link Shard#findToLock}, then
-     * {@link Shard#lockFound}).
-     *
-     * @return the held entry's ref, or 0 to lock under the shard lock.
-     */
-    private int lockOptimistic(final Scratch scratch)
-    {
-        final ReadGuard guard = scratch.guard;
-        guard.enter(this);
-        try
-        {
-            if (closed)
-            {
-                return 0;
-            }
-            final Shard shard = shardFor(scratch.keyHash);
-            final long version = shard.version();
-            final int found = shard.findToLock(scratch.key, scratch.keyLength, scratch.keyHash, version);
-            return found == 0 ? 0 : shard.lockFound(found, version, scratch.key, scratch.keyLength);
-        }
-        finally
-        {
-            guard.exit();
-        }
     }
 
     /**
