@@ -45,16 +45,16 @@ public final class JvmFlags
     public static final String QUIET_SUN_MISC_UNSAFE = "--sun-misc-unsafe-memory-access=allow";
 
     /** The benchmark JVMs' heap: fixed, so that no run resizes it. */
-    public static final String HEAP_MIN = "-Xms1g";
+    public static final String HEAP_MIN = "-Xms512m";
     /** See {@link #HEAP_MIN}: room for CHM's 1M entries and the boxed keys and values, about 130 MiB. */
-    public static final String HEAP_MAX = "-Xmx1g";
+    public static final String HEAP_MAX = "-Xmx512m";
     /**
      * Touches the whole heap at start-up. Without it, the first use of each heap page during the run
      * costs a page fault. On this project's 2-core Firecracker guests that is expensive enough to swing
      * a benchmark that allocates: LockMap's locked read-modify-write (152 B/op) went between 0.8 and 2.1
      * ops/µs within one fork as G1 moved eden onto pages never touched, against a steady 2.0 to 2.3 with
-     * it. Low-latency deployments pre-touch their heap too. It costs about 0.5 s per fork at 1 GiB
-     * (1.6 to 2.8 s at 2 GiB, which is why the heap is 1 GiB).
+     * it. Low-latency deployments pre-touch their heap too. It costs about 0.27 s per fork at 512 MiB,
+     * 0.5 s at 1 GiB and 1.6 to 2.8 s at 2 GiB; the short report starts 27 JVMs, so the heap is 512 MiB.
      */
     public static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
 

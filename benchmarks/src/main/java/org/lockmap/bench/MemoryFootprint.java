@@ -23,7 +23,7 @@ import java.util.Locale;
  * Also printed for every map, as an indication only: the heap delta and the process's resident-set
  * delta (VmRSS from /proc, Linux only), which count pages actually touched and any JIT or metaspace
  * growth during the fill (a small map is built and closed first, to take one-time costs out). For clean RSS numbers run one map per JVM with a pre-touched fixed heap, as
- * {@link Report} does: {@code java [flags] -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp benchmarks.jar
+ * {@link Report} does: {@code java [flags] -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp benchmarks.jar
  * org.lockmap.bench.MemoryFootprint LockMap}.
  *
  * <p>Usage: {@code MemoryFootprint [entries=1000000] [LockMap|CHM|Chronicle ...]} (all three when none is named).
