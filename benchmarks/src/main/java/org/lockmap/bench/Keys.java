@@ -1,5 +1,7 @@
 package org.lockmap.bench;
 
+import java.util.SplittableRandom;
+
 /**
  * The keys and values of every benchmark and of the footprint program: distinct, well-spread 64-bit
  * numbers, the same in every JVM, generated once and boxed once so that boxing is not measured.
@@ -50,5 +52,28 @@ public final class Keys
             values[i] = mix64(~(long)i) | (1L << 62);
         }
         return values;
+    }
+
+    /**
+     * @param count how many.
+     * @return {@code 0 .. count - 1} in a random order, the same in every JVM (Fisher-Yates, seed 42): the
+     *         order maps are filled in, so that no map's memory layout follows the key array's order.
+     */
+    public static int[] shuffledIndices(final int count)
+    {
+        final int[] order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = count - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        return order;
     }
 }

@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,7 +96,7 @@ public class LayoutBoundBenchmark
         table = UnsafeApi.allocateMemory(tableBytes);
         UnsafeApi.setMemory(table, tableBytes, (byte)0);
         entryBlock = inline ? 0 : UnsafeApi.allocateMemory((long)entries * ENTRY);
-        final int[] order = shuffled(entries);
+        final int[] order = Keys.shuffledIndices(entries);
         for (int n = 0; n < entries; n++)
         {
             insert(keys[order[n]], n);
@@ -214,23 +213,5 @@ public class LayoutBoundBenchmark
         UnsafeApi.putInt(entry + LOCK, 0);
         UnsafeApi.putLong(entry + KEY, key);
         UnsafeApi.putLong(entry + VALUE, key >>> 1);
-    }
-
-    private static int[] shuffled(final int count)
-    {
-        final int[] order = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            order[i] = i;
-        }
-        final SplittableRandom random = new SplittableRandom(42);
-        for (int i = count - 1; i > 0; i--)
-        {
-            final int j = random.nextInt(i + 1);
-            final int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        return order;
     }
 }

@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,20 +89,7 @@ public class MapBenchmark
         values = Keys.values(entries);
         target = BenchMap.create(map, entries, params.getBenchmark().endsWith(".set"));
         // In random order, so that no map's memory layout follows the key array's order.
-        final int[] order = new int[entries];
-        for (int i = 0; i < entries; i++)
-        {
-            order[i] = i;
-        }
-        final SplittableRandom random = new SplittableRandom(42);
-        for (int i = entries - 1; i > 0; i--)
-        {
-            final int j = random.nextInt(i + 1);
-            final int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        for (final int i : order)
+        for (final int i : Keys.shuffledIndices(entries))
         {
             target.set(keys[i], values[i]);
         }
