@@ -51,7 +51,7 @@ public final class JvmFlags
     /**
      * Touches the whole heap at start-up. Without it, the first use of each heap page during the run
      * costs a page fault. On this project's 2-core Firecracker guests that is expensive enough to swing
-     * a benchmark that allocates: LockMap's locked read-modify-write (152 B/op) went between 0.8 and 2.1
+     * a benchmark that allocates: LockMap's locked read-modify-write (then 152 B/op) went between 0.8 and 2.1
      * ops/µs within one fork as G1 moved eden onto pages never touched, against a steady 2.0 to 2.3 with
      * it. Low-latency deployments pre-touch their heap too. It costs about 0.27 s per fork at 512 MiB,
      * 0.5 s at 1 GiB and 1.6 to 2.8 s at 2 GiB; the short report starts 27 JVMs, so the heap is 512 MiB.

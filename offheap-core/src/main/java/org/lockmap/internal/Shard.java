@@ -881,9 +881,8 @@ public final class Shard
      */
     public void commitWord(final long entry, final long word)
     {
-        // A plain aligned 8-byte store: readers copy the word with one load, and a crash sees the old word or
-        // the new.
-        UnsafeApi.putLong(slotAddress(entry, false), word);
+        // The same single store as a holder's commit without the shard lock; then the present flag and size.
+        commitPresentWord(entry, word);
         final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
         if ((flags & EntryLayout.FLAG_PRESENT) == 0)
         {
@@ -893,16 +892,19 @@ public final class Shard
     }
 
     /**
-     * Under the key alone (no shard lock), word values of a present entry: {@code word} becomes the
-     * committed value, in one 8-byte store, which readers see whole, old or new, because they copy a
-     * word value with one 8-byte load ({@link Scratch#copyWordFromNative}). The holder's release of the
-     * key word publishes it to the key's next holder.
+     * Word values: {@code word} becomes the committed value, in one 8-byte store, which readers see whole,
+     * old or new, because they copy a word value with one 8-byte load ({@link Scratch#copyWordFromNative}).
+     * It changes no flag and no size, so a holder may call it under the key alone (no shard lock) only for
+     * a present entry; {@link #commitWord} calls it under the shard lock for any entry. The holder's
+     * release of the key word publishes it to the key's next holder.
      *
-     * @param entry the entry, present.
+     * @param entry the entry.
      * @param word  the value's word ({@link Scratch#readWord}).
      */
     public void commitPresentWord(final long entry, final long word)
     {
+        // A plain aligned 8-byte store: readers copy the word with one load, and a crash sees the old word or
+        // the new.
         UnsafeApi.putLong(slotAddress(entry, false), word);
     }
 
