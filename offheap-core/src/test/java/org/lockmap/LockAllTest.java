@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -300,5 +301,60 @@ class LockAllTest
         held.close();
         batcher.await(Duration.ofSeconds(10));
         assertEquals(java.util.Map.of(5L, 50L, 6L, 60L, 7L, 70L), map);
+    }
+
+    @Test
+    void aLargeBatchFindsEachOfItsKeysAndNoOther()
+    {
+        try (LockMap<String, String> strings = Maps.strings())
+        {
+            // Keys of different lengths, some sharing prefixes, and duplicates, so that the lookup must compare
+            // hashes and bytes, and cannot rely on equal lengths.
+            final List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 2000; i++)
+            {
+                keys.add("k" + i);
+                keys.add("k" + i % 7);
+            }
+            try (BatchLock<String, String> batch = strings.lockAll(keys))
+            {
+                assertEquals(2000, batch.size(), "duplicates collapse");
+                for (int i = 0; i < 2000; i++)
+                {
+                    final LockedEntry<String, String> entry = batch.get("k" + i);
+                    assertEquals("k" + i, entry.key());
+                    entry.put("v" + i);
+                }
+                for (final String absent : List.of("k2000", "k", "", "k19999", "x1"))
+                {
+                    assertThrows(IllegalArgumentException.class, () -> batch.get(absent), absent);
+                }
+            }
+            for (int i = 0; i < 2000; i++)
+            {
+                assertEquals("v" + i, strings.get("k" + i));
+            }
+        }
+    }
+
+    @Test
+    void aBatchFindsItsLongKeysByHashAndBytes()
+    {
+        final List<Long> keys = new ArrayList<>();
+        for (long k = -500; k < 500; k++)
+        {
+            keys.add(k * 0x9E3779B97F4A7C15L);
+        }
+        try (BatchLock<Long, Long> batch = map.lockAll(keys))
+        {
+            for (final Long key : keys)
+            {
+                assertEquals(key, batch.get(key).key());
+            }
+            assertThrows(IllegalArgumentException.class, () -> batch.get(1L));
+        }
+        final BatchLock<Long, Long> closed = map.lockAll(keys);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.get(keys.getFirst()), "get after close");
     }
 }

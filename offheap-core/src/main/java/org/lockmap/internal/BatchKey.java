@@ -26,15 +26,55 @@ record BatchKey<K>(K key, byte[] bytes, long hash) implements Comparable<BatchKe
             ordered.add(new BatchKey<>(key, Arrays.copyOf(scratch.key.byteArray(), scratch.keyLength), scratch.keyHash));
         }
         ordered.sort(null);
-        final List<BatchKey<K>> distinct = new ArrayList<>(ordered.size());
-        for (final BatchKey<K> key : ordered)
+        // Duplicates are neighbours now: keep the first of each run, compacting in place.
+        int distinct = 0;
+        for (int i = 0; i < ordered.size(); i++)
         {
-            if (distinct.isEmpty() || distinct.getLast().compareTo(key) != 0)
+            if (distinct == 0 || ordered.get(distinct - 1).compareTo(ordered.get(i)) != 0)
             {
-                distinct.add(key);
+                ordered.set(distinct++, ordered.get(i));
             }
         }
-        return distinct;
+        ordered.subList(distinct, ordered.size()).clear();
+        return ordered;
+    }
+
+    /**
+     * Finds serialized key bytes in keys sorted by {@link #order}, by binary search in that order.
+     *
+     * @param ordered keys as {@link #order} returns them.
+     * @param bytes   the key's bytes, from index 0.
+     * @param length  how many.
+     * @param hash    the key's hash.
+     * @return the key's index in {@code ordered}, or -1.
+     */
+    static int indexOf(final List<? extends BatchKey<?>> ordered, final byte[] bytes, final int length, final long hash)
+    {
+        int low = 0;
+        int high = ordered.size() - 1;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            final BatchKey<?> key = ordered.get(mid);
+            int order = Long.compareUnsigned(key.hash, hash);
+            if (order == 0)
+            {
+                order = Arrays.compareUnsigned(key.bytes, 0, key.bytes.length, bytes, 0, length);
+            }
+            if (order == 0)
+            {
+                return mid;
+            }
+            if (order < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return -1;
     }
 
     public int compareTo(final BatchKey<K> other)

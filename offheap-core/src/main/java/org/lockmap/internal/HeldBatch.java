@@ -3,7 +3,6 @@ package org.lockmap.internal;
 import org.lockmap.BatchLock;
 import org.lockmap.LockedEntry;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -70,15 +69,14 @@ final class HeldBatch<K, V> implements BatchLock<K, V>
         {
             throw new IllegalStateException("this BatchLock is closed");
         }
-        final byte[] bytes = map.keyBytes(key);
-        for (int i = 0; i < keys.size(); i++)
+        // The keys are in lock order, which is a sort order: a binary search, comparing in the scratch.
+        final Scratch scratch = map.keyScratch(key);
+        final int index = BatchKey.indexOf(keys, scratch.key.byteArray(), scratch.keyLength, scratch.keyHash);
+        if (index < 0)
         {
-            if (Arrays.equals(keys.get(i).bytes(), bytes))
-            {
-                return entries.get(i);
-            }
+            throw new IllegalArgumentException("the key " + key + " is not in this BatchLock");
         }
-        throw new IllegalArgumentException("the key " + key + " is not in this BatchLock");
+        return entries.get(index);
     }
 
     public int size()

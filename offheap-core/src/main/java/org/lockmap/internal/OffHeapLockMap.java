@@ -10,7 +10,6 @@ import org.lockmap.serialization.Serializer;
 
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -1298,11 +1297,5 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 shard.unlock();
             }
         }
-    }
-
-    byte[] keyBytes(final K key)
-    {
-        final Scratch scratch = keyScratch(key);
-        return Arrays.copyOf(scratch.key.byteArray(), scratch.keyLength);
     }
 }
