@@ -1235,7 +1235,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     int serializeValue(final V value, final UnsafeBuffer buffer)
     {
-        final int length = Scratch.serialize(valueSerializer, value, buffer, config.maxValueSize(), "value", "maxValueSize");
+        // Its own call sites for the serializer, apart from the key's in Scratch.setKey (see there).
+        final int length = valueSerializer.sizeOf(value);
+        Scratch.checkSize(valueSerializer, length, config.maxValueSize(), "value", "maxValueSize");
+        Scratch.ensure(buffer, length);
+        valueSerializer.write(value, buffer, 0);
         if (valueSerializer.fixedSize() >= 0 && length != valueSerializer.fixedSize())
         {
             throw new IllegalStateException(valueSerializer.fingerprint() + " declares a fixed size of " +
