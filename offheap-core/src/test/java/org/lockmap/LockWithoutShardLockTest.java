@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -37,85 +38,105 @@ class LockWithoutShardLockTest
     @Test
     void locksTakenWithoutTheShardLockStayExclusiveWhileEntriesAreFreedAndReused()
     {
+        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs())
+            .expectedEntries(16).shards(1).build())
+        {
+            churnAndCount(map, key -> key);
+        }
+    }
+
+    /**
+     * The same with variable-size keys, whose freed entries are kept for entries by size class. Counted
+     * keys are prefixes of churned ones ({@code "k1"} of {@code "k10"} to {@code "k19"}), of the same
+     * entry size or not, so a stale lock that compared only the shorter key's bytes would take another key.
+     */
+    @Test
+    void locksOfVariableSizeKeysTakenWithoutTheShardLockStayExclusiveWhileEntriesAreFreedAndReused()
+    {
+        try (LockMap<String, Long> map = LockMap.builder(Serializers.strings(), Serializers.longs())
+            .expectedEntries(16).shards(1).build())
+        {
+            churnAndCount(map, key -> key < 1_000 ? "k" + key : "k" + (key - 1_000 + 10) + "x".repeat((int)(key % 11)));
+        }
+    }
+
+    private static <K> void churnAndCount(final LockMap<K, Long> map, final LongFunction<K> keyOf)
+    {
         final AtomicLongArray increments = new AtomicLongArray(COUNTED_KEYS);
         final AtomicLongArray banked = new AtomicLongArray(COUNTED_KEYS);
         final AtomicIntegerArray inside = new AtomicIntegerArray(COUNTED_KEYS);
         final AtomicInteger violations = new AtomicInteger();
-        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs())
-            .expectedEntries(16).shards(1).build())
+        Workers.run(6, Duration.ofSeconds(150), t ->
         {
-            Workers.run(6, Duration.ofSeconds(150), t ->
+            final SplittableRandom random = new SplittableRandom(t * 31L + 7);
+            if (t >= 4)
             {
-                final SplittableRandom random = new SplittableRandom(t * 31L + 7);
-                if (t >= 4)
+                for (int i = 0; i < OPS * 2; i++)
                 {
-                    for (int i = 0; i < OPS * 2; i++)
+                    final long key = 1_000 + random.nextLong(CHURN_KEYS);
+                    if (random.nextBoolean())
                     {
-                        final long key = 1_000 + random.nextLong(CHURN_KEYS);
-                        if (random.nextBoolean())
-                        {
-                            map.put(key, key);
-                        }
-                        else
-                        {
-                            map.remove(key);
-                        }
-                    }
-                    return;
-                }
-                for (int i = 0; i < OPS; i++)
-                {
-                    final int key = random.nextInt(COUNTED_KEYS);
-                    final int way = random.nextInt(10);
-                    if (way < 7)
-                    {
-                        try (LockedEntry<Long, Long> e = map.lock((long)key))
-                        {
-                            if (inside.incrementAndGet(key) != 1)
-                            {
-                                violations.incrementAndGet();
-                            }
-                            final Long v = e.get();
-                            if (way == 0 && v != null)
-                            {
-                                banked.addAndGet(key, e.remove());
-                            }
-                            else
-                            {
-                                e.put(v == null ? 1L : v + 1);
-                                increments.incrementAndGet(key);
-                            }
-                            inside.decrementAndGet(key);
-                        }
-                    }
-                    else if (way < 9)
-                    {
-                        map.merge((long)key, 1L, Long::sum);
-                        increments.incrementAndGet(key);
+                        map.put(keyOf.apply(key), key);
                     }
                     else
                     {
-                        final Long removed = map.remove((long)key);
-                        if (removed != null)
-                        {
-                            banked.addAndGet(key, removed);
-                        }
+                        map.remove(keyOf.apply(key));
                     }
                 }
-            });
-            assertEquals(0, violations.get(), "threads inside one key at once");
-            for (int key = 0; key < COUNTED_KEYS; key++)
-            {
-                final Long value = map.get((long)key);
-                assertEquals(increments.get(key), (value == null ? 0 : value) + banked.get(key), "key " + key);
+                return;
             }
-            for (long key = 1_000; key < 1_000 + CHURN_KEYS; key++)
+            for (int i = 0; i < OPS; i++)
             {
-                final Long value = map.get(key);
-                if (value != null)
+                final int key = random.nextInt(COUNTED_KEYS);
+                final int way = random.nextInt(10);
+                if (way < 7)
                 {
-                    assertEquals(key, value, "a churned key's value");
+                    try (LockedEntry<K, Long> e = map.lock(keyOf.apply(key)))
+                    {
+                        if (inside.incrementAndGet(key) != 1)
+                        {
+                            violations.incrementAndGet();
+                        }
+                        final Long v = e.get();
+                        if (way == 0 && v != null)
+                        {
+                            banked.addAndGet(key, e.remove());
+                        }
+                        else
+                        {
+                            e.put(v == null ? 1L : v + 1);
+                            increments.incrementAndGet(key);
+                        }
+                        inside.decrementAndGet(key);
+                    }
                 }
+                else if (way < 9)
+                {
+                    map.merge(keyOf.apply(key), 1L, Long::sum);
+                    increments.incrementAndGet(key);
+                }
+                else
+                {
+                    final Long removed = map.remove(keyOf.apply(key));
+                    if (removed != null)
+                    {
+                        banked.addAndGet(key, removed);
+                    }
+                }
+            }
+        });
+        assertEquals(0, violations.get(), "threads inside one key at once");
+        for (int key = 0; key < COUNTED_KEYS; key++)
+        {
+            final Long value = map.get(keyOf.apply(key));
+            assertEquals(increments.get(key), (value == null ? 0 : value) + banked.get(key), "key " + key);
+        }
+        for (long key = 1_000; key < 1_000 + CHURN_KEYS; key++)
+        {
+            final Long value = map.get(keyOf.apply(key));
+            if (value != null)
+            {
+                assertEquals(key, value, "a churned key's value");
             }
         }
     }

@@ -97,7 +97,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         this.keySerializer = config.keySerializer();
         this.valueSerializer = config.valueSerializer();
         this.layout = new EntryLayout(keySerializer, valueSerializer, policyWords);
-        this.lockWithoutShardLock = layout.fixedKeySize >= 0 && policyWords == 0;
+        this.lockWithoutShardLock = policyWords == 0;
         final int shardCount = config.shards();
         // Keys do not spread evenly: leave each shard room for four standard deviations above the mean,
         // or about half the shards of a map filled to its hint would double their table (and reserve a

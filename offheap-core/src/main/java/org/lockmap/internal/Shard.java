@@ -359,9 +359,9 @@ public final class Shard
     }
 
     /**
-     * Without the lock, for maps with fixed-size keys, the first half of taking a key without the shard
-     * lock: finds the key's entry as {@link #readOptimistic} does, from a state that no writer was
-     * changing. {@link #lockFound} then takes it.
+     * Without the lock, the first half of taking a key without the shard lock: finds the key's entry as
+     * {@link #readOptimistic} does, from a state that no writer was changing. {@link #lockFound} then
+     * takes it.
      *
      * @param key     the key's bytes.
      * @param length  the key's length.
@@ -403,9 +403,10 @@ public final class Shard
         }
         // Held now, so nobody can free the entry: its key is stable, and it is this key's only entry if equal.
         // (The CAS, a full fence, orders the version read after it: an unchanged even version means no
-        // writer ran since the lookup, so the entry is still the key's and the compare can be skipped.)
+        // writer ran since the lookup, so the entry is still the key's and the compare can be skipped.) The
+        // length first: an entry reused for a longer key of the same size class may start with these bytes.
         if (UnsafeApi.getLong(header + ShardLayout.VERSION) != lookupVersion &&
-            !Scratch.equalsNative(entry + layout.keyOffset, key, length))
+            (keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length)))
         {
             giveBack(ref, entry);
             return 0;
@@ -556,8 +557,7 @@ public final class Shard
         {
             resize((int)Math.min(2L * capacity, MAX_CAPACITY));
         }
-        final int ref = layout.fixedKeySize >= 0 ?
-            memory.allocateEntry(layout.entrySize(length)) : memory.allocate(layout.entrySize(length));
+        final int ref = memory.allocateEntry(layout.entrySize(length));
         final long entry = memory.address(ref);
         // Not the lock word: a reused entry's stays DEAD until the entry is whole and in the table.
         UnsafeApi.setMemory(entry + EntryLayout.STATE, layout.keyOffset - EntryLayout.STATE, (byte)0);
@@ -586,16 +586,10 @@ public final class Shard
         final long entry = memory.address(ref);
         clearValue(entry);
         deleteSlot(hash, ref);
-        if (layout.fixedKeySize >= 0)
-        {
-            // A plain store: the caller holds the word, and a CAS from free is all that could race it.
-            UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, EntryLayout.DEAD);
-            memory.freeEntry(ref);
-        }
-        else
-        {
-            memory.free(ref, layout.entrySize(keyLength(entry)));
-        }
+        final int size = layout.entrySize(keyLength(entry));
+        // A plain store: the caller holds the word, and a CAS from free is all that could race it.
+        UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, EntryLayout.DEAD);
+        memory.freeEntry(ref, size);
         UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT) - 1);
     }
 

@@ -14,9 +14,11 @@ package org.lockmap.internal;
  *   +-------------------+-------------------+----------------------------------+
  *  32 | entry count (values and placeholders) | top: next unallocated offset    |
  *   +---------------------------------------+----------------------------------+
- *  48 | table ref         | entry free list   | reserved                         |
+ *  48 | table ref         | reserved          | reserved                         |
  *   +-------------------+-------------------+----------------------------------+
  *  64 | free list heads: one int ref per size class, {@link #SIZE_CLASSES} of them |
+ *   +--------------------------------------------------------------------------+
+ *     | freed entries' list heads: one int ref per size class, as many           |
  *   +--------------------------------------------------------------------------+
  * </pre>
  *
@@ -50,11 +52,6 @@ public final class ShardLayout
     public static final int TOP = 40;
     /** int: the ref of the hash table's block. */
     public static final int TABLE_REF = 48;
-    /**
-     * int: the head ref of the list of freed entries (maps with fixed-size keys), kept apart from the size
-     * classes so that an entry's block is only ever reused as an entry ({@link ShardMemory#freeEntry}).
-     */
-    public static final int ENTRY_FREE_LIST = 52;
     /** int[SIZE_CLASSES]: the head ref of each size class's free list. */
     public static final int FREE_LISTS = 64;
 
@@ -62,8 +59,13 @@ public final class ShardLayout
     public static final int SMALL_LIMIT = 1024;
     /** Small classes (1..128) plus power-of-two classes for 2^11 .. 2^31. */
     public static final int SIZE_CLASSES = SMALL_LIMIT / 8 + 1 + 21;
+    /**
+     * int[SIZE_CLASSES]: the head ref of each size class's list of freed entries, kept apart from
+     * {@link #FREE_LISTS} so that an entry's block is only ever reused as an entry ({@link ShardMemory#freeEntry}).
+     */
+    public static final int ENTRY_FREE_LISTS = FREE_LISTS + SIZE_CLASSES * Integer.BYTES;
     /** The header's size, a multiple of 64 so that the first block starts on a cache line. */
-    public static final int HEADER_SIZE = (FREE_LISTS + SIZE_CLASSES * Integer.BYTES + 63) & ~63;
+    public static final int HEADER_SIZE = (ENTRY_FREE_LISTS + SIZE_CLASSES * Integer.BYTES + 63) & ~63;
 
     private ShardLayout()
     {

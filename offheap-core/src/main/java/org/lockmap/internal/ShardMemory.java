@@ -233,30 +233,31 @@ public final class ShardMemory implements FutexWord
     }
 
     /**
-     * Frees an entry of a map whose entries all have one size, keeping it an entry: its lock word stays
-     * {@link EntryLayout#DEAD} and the list's link goes in its owner field, so that a thread that CASes
-     * the lock word of an entry it found without the shard lock never writes into a block that has become
-     * something else. {@link #allocateEntry} takes it back first.
+     * Frees an entry, keeping it an entry: its lock word stays {@link EntryLayout#DEAD} and the list's link
+     * goes in its owner field, on a list of freed entries per size class, so that a thread that CASes the
+     * lock word of an entry it found without the shard lock never writes into a block that has become
+     * something else (a value, a table). {@link #allocateEntry} takes it back first. The price: a block once
+     * an entry never holds a value, however the mix of keys and values changes.
      *
-     * @param ref the entry, its lock word already {@link EntryLayout#DEAD}.
+     * @param ref  the entry, its lock word already {@link EntryLayout#DEAD}.
+     * @param size the size it was allocated with.
      */
-    public void freeEntry(final int ref)
+    public void freeEntry(final int ref, final int size)
     {
-        final long head = headerAddress + ShardLayout.ENTRY_FREE_LIST;
+        final long head = entryListHead(size);
         UnsafeApi.putInt(address(ref) + EntryLayout.OWNER, UnsafeApi.getInt(head));
         UnsafeApi.putInt(head, ref);
     }
 
     /**
-     * A block for an entry of a map whose entries all have one size: a freed entry if there is one, else a
-     * new block.
+     * A block for an entry: a freed entry of the same size class if there is one, else a new block.
      *
-     * @param size the entries' size.
+     * @param size the entry's size.
      * @return the block's ref; a reused entry's lock word is {@link EntryLayout#DEAD}.
      */
     public int allocateEntry(final int size)
     {
-        final long head = headerAddress + ShardLayout.ENTRY_FREE_LIST;
+        final long head = entryListHead(size);
         final int ref = UnsafeApi.getInt(head);
         if (ref == 0)
         {
@@ -264,6 +265,11 @@ public final class ShardMemory implements FutexWord
         }
         UnsafeApi.putInt(head, UnsafeApi.getInt(address(ref) + EntryLayout.OWNER));
         return ref;
+    }
+
+    private long entryListHead(final int size)
+    {
+        return headerAddress + ShardLayout.ENTRY_FREE_LISTS + (long)sizeClass(size) * Integer.BYTES;
     }
 
     /**

@@ -26,6 +26,15 @@ class StaleLockTest
             scratch.key.getBytes(0, copy);
             return new Key(new UnsafeBuffer(copy), scratch.keyLength, scratch.keyHash);
         }
+
+        static Key of(final String value)
+        {
+            final Scratch scratch = Scratch.get();
+            scratch.setKey(Serializers.strings(), value, 1024);
+            final byte[] copy = new byte[scratch.keyLength];
+            scratch.key.getBytes(0, copy);
+            return new Key(new UnsafeBuffer(copy), scratch.keyLength, scratch.keyHash);
+        }
     }
 
     private Shard shard;
@@ -179,5 +188,64 @@ class StaleLockTest
             shard.unlock();
         }
         assertEquals(0, shard.findToLock(two.bytes(), two.length(), two.hash(), shard.version()), "absent");
+    }
+
+    private static final EntryLayout STRINGS = new EntryLayout(Serializers.strings(), Serializers.strings(), 0);
+
+    private void useVariableSizeKeys()
+    {
+        shard = new Shard(0, STRINGS, new ParkingLot(), 64 * 1024, 16);
+    }
+
+    /**
+     * Variable-size keys: a freed entry goes to the entries' free list of its size class, never to the
+     * blocks that values are cut from, so a stale CAS on its lock word cannot write into a value.
+     */
+    @Test
+    void aFreedEntryOfAVariableSizeKeyIsNeverReusedForAValue()
+    {
+        useVariableSizeKeys();
+        final Key ab = Key.of("ab");
+        final int ref = put(ab);
+        final long version = shard.version();
+        final int found = shard.findToLock(ab.bytes(), ab.length(), ab.hash(), version);
+        remove(ab);
+        assertEquals(EntryLayout.DEAD, lockWord(ref), "a freed entry's word");
+        shard.lockOpen();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                assertNotEquals(ref, shard.allocateBlock(STRINGS.entrySize(ab.length())), "a value block cut from a freed entry");
+            }
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        assertEquals(EntryLayout.DEAD, lockWord(ref));
+        assertEquals(0, shard.lockFound(found, version, ab.bytes(), ab.length()));
+        assertEquals(EntryLayout.DEAD, lockWord(ref), "the CAS wrote nothing into the freed entry");
+        assertEquals(ref, put(Key.of("xy")), "the freed entry is reused for an entry of its size");
+    }
+
+    /**
+     * Variable-size keys: the entry found for {@code "ab"} is reused for {@code "abc"}, the same entry size;
+     * the stale CAS takes it, and must see that the key is longer, not just that its first bytes match.
+     */
+    @Test
+    void anEntryReusedForALongerKeyWithTheSamePrefixIsGivenBack()
+    {
+        useVariableSizeKeys();
+        final Key ab = Key.of("ab");
+        final Key abc = Key.of("abc");
+        final int ref = put(ab);
+        final long version = shard.version();
+        final int found = shard.findToLock(ab.bytes(), ab.length(), ab.hash(), version);
+        remove(ab);
+        assertEquals(ref, put(abc), "the freed entry is reused");
+        assertEquals(0, shard.lockFound(found, version, ab.bytes(), ab.length()), "abc's entry taken as ab's");
+        assertEquals(Futex.FREE, lockWord(ref), "the other key's word is given back");
+        assertEquals(ref, shard.findToLock(abc.bytes(), abc.length(), abc.hash(), shard.version()));
     }
 }
