@@ -6,6 +6,7 @@ import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Keeps a map's native memory mapped while threads read it without a shard lock. A reader names the map
@@ -20,6 +21,9 @@ final class ReadGuard
     private static final ConcurrentLinkedQueue<WeakReference<ReadGuard>> ALL = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger REGISTERED = new AtomicInteger();
     private static final int PURGE_EVERY = 1024;
+    private static final int SPINS = 1_000;
+    private static final int YIELDS = 100;
+    private static final long SLEEP_NANOS = 20_000;
 
     static
     {
@@ -83,10 +87,23 @@ final class ReadGuard
                 continue;
             }
             // Volatile reads: a reader that entered before the closed flag was set is seen here. Its read
-            // is bounded (a probe of one table), so this spins for microseconds at most.
-            while (guard.reading == map)
+            // is bounded (a probe of one table), so this spins for microseconds, unless the reader's thread
+            // was descheduled mid-read: then it yields, and then sleeps in short steps, so that close()
+            // does not burn the core that the reader needs to finish.
+            for (int spins = 0; guard.reading == map; spins++)
             {
-                Thread.onSpinWait();
+                if (spins < SPINS)
+                {
+                    Thread.onSpinWait();
+                }
+                else if (spins < SPINS + YIELDS)
+                {
+                    Thread.yield();
+                }
+                else
+                {
+                    LockSupport.parkNanos(SLEEP_NANOS);
+                }
             }
         }
     }
