@@ -306,4 +306,54 @@ class FailureAtomicityTest
             assertTrue(readOfOverLongKeyThrew.getMessage().contains("33"), readOfOverLongKeyThrew.getMessage());
         }
     }
+
+    /**
+     * Found by review: a key serializer whose {@code sizeOf} disagrees with its declared fixed size made an
+     * entry of one size class that was freed into another, so the next entry overran its block. Now every
+     * key is checked, as values were: a clear exception, and the map as it was.
+     */
+    @Test
+    void aKeySerializerThatBreaksItsFixedSizeIsRejected()
+    {
+        final Serializer<Long> lying = new Serializer<>()
+        {
+            public SerializerFingerprint fingerprint()
+            {
+                return new SerializerFingerprint("test.lying-longs", 1, 16);
+            }
+
+            public int fixedSize()
+            {
+                return 16;
+            }
+
+            public int sizeOf(final Long value)
+            {
+                return value < 0 ? 8 : 16;
+            }
+
+            public void write(final Long value, final MutableDirectBuffer buffer, final int offset)
+            {
+                buffer.putLong(offset, value);
+                if (value >= 0)
+                {
+                    buffer.putLong(offset + 8, value);
+                }
+            }
+
+            public Long read(final DirectBuffer buffer, final int offset, final int length)
+            {
+                return buffer.getLong(offset);
+            }
+        };
+        try (LockMap<Long, Long> map = LockMap.builder(lying, Serializers.longs()).expectedEntries(16).shards(1).build())
+        {
+            map.put(1L, 10L);
+            final IllegalStateException put = assertThrows(IllegalStateException.class, () -> map.put(-1L, 20L));
+            assertTrue(put.getMessage().contains("fixed size of 16") && put.getMessage().contains("8"), put.getMessage());
+            assertThrows(IllegalStateException.class, () -> map.lock(-2L));
+            assertThrows(IllegalStateException.class, () -> map.get(-3L));
+            assertEquals(Map.of(1L, 10L), Map.copyOf(map));
+        }
+    }
 }

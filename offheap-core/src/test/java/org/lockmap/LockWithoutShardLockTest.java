@@ -16,8 +16,8 @@ import java.util.function.LongFunction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A present key with fixed-size keys is locked by one CAS on its entry's lock word, found by a lookup
- * without the shard lock, and a word value is released without it too. These tests run that path
+ * A present key is locked by one CAS on its entry's lock word, found by a lookup without the shard
+ * lock, and a word value is released without it too. These tests run that path
  * against every way an entry is removed, freed and reused for another key, on one shard so that freed
  * entries come back at once.
  */

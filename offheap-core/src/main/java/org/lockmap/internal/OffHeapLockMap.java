@@ -66,9 +66,9 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private final int shardMask;
     private final ParkingLot lot = new ParkingLot();
     /**
-     * Fixed-size keys and no eviction policy: a free key is taken by one CAS without the shard lock
-     * ({@link Shard#lockFound}), which needs every entry of the map to have one size, so that a freed
-     * entry is only ever reused as an entry.
+     * No eviction policy: a free present key is taken by one CAS without the shard lock
+     * ({@link Shard#lockFound}). Safe because a freed entry is only ever reused as an entry
+     * ({@link ShardMemory#freeEntry}).
      */
     private final boolean lockWithoutShardLock;
     /** Volatile: an operation that reads false may still meet a closed shard, which it detects under its lock. */
@@ -1240,11 +1240,6 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         Scratch.checkSize(valueSerializer, length, config.maxValueSize(), "value", "maxValueSize");
         Scratch.ensure(buffer, length);
         valueSerializer.write(value, buffer, 0);
-        if (valueSerializer.fixedSize() >= 0 && length != valueSerializer.fixedSize())
-        {
-            throw new IllegalStateException(valueSerializer.fingerprint() + " declares a fixed size of " +
-                valueSerializer.fixedSize() + " bytes but sizeOf returned " + length);
-        }
         return length;
     }
 

@@ -90,7 +90,7 @@ final class ReadGuard
             // is bounded (a probe of one table), so this spins for microseconds, unless the reader's thread
             // was descheduled mid-read: then it yields, and then sleeps in short steps, so that close()
             // does not burn the core that the reader needs to finish.
-            for (int spins = 0; guard.reading == map; spins++)
+            for (int spins = 0; guard.reading == map; spins = Math.min(spins + 1, SPINS + YIELDS))
             {
                 if (spins < SPINS)
                 {
@@ -102,6 +102,7 @@ final class ReadGuard
                 }
                 else
                 {
+                    // Returns at once if this thread is interrupted: then it only spins, as before.
                     LockSupport.parkNanos(SLEEP_NANOS);
                 }
             }

@@ -103,7 +103,8 @@ public final class Scratch
     }
 
     /**
-     * Checks a serialized size against the map's limit.
+     * Checks a serialized size against the map's limit and the serializer's declared fixed size (a key of
+     * another size would make an entry of one size class that is freed into another).
      *
      * @param serializer the serializer, for the message.
      * @param size       what its {@code sizeOf} returned.
@@ -111,6 +112,7 @@ public final class Scratch
      * @param what       "key" or "value", for the message.
      * @param limitName  the builder method that raises the limit, for the message.
      * @throws IllegalArgumentException if the size is negative or over the limit.
+     * @throws IllegalStateException    if the serializer declares a fixed size and this is another.
      */
     public static void checkSize(
         final Serializer<?> serializer, final int size, final int maxSize, final String what, final String limitName)
@@ -120,6 +122,11 @@ public final class Scratch
             throw new IllegalArgumentException("a " + what + " of " + size + " bytes exceeds the map's " + limitName +
                 " of " + maxSize + " bytes (" + serializer.fingerprint() + "); raise it with LockMapBuilder." +
                 limitName + "(int)");
+        }
+        if (serializer.fixedSize() >= 0 && size != serializer.fixedSize())
+        {
+            throw new IllegalStateException(serializer.fingerprint() + " declares a fixed size of " +
+                serializer.fixedSize() + " bytes but sizeOf returned " + size + " for a " + what);
         }
     }
 

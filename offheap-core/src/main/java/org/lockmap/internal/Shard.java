@@ -417,12 +417,15 @@ public final class Shard
 
     /**
      * Frees the word of another key's entry that {@link #lockFound} took by mistake. If that key has no
-     * value and no waiter, its holder's release may have failed to remove it because of this very CAS,
-     * so the removal is done here, under the shard lock.
+     * value (a placeholder), whoever tried to remove it meanwhile (its holder's release, a waiter that
+     * timed out) failed because of this very CAS, so the removal is tried here, under the shard lock,
+     * where {@link #removeIfUnused} checks for waiters: not before the release, when a waiter counted
+     * then may still time out and fail its own removal.
      */
     private void giveBack(final int ref, final long entry)
     {
-        final boolean unused = !isPresent(entry) && waiters(entry) == 0;
+        // Read while this thread holds the word, so no one can change the present flag.
+        final boolean unused = !isPresent(entry);
         final int keyLength = keyLength(entry);
         final UnsafeBuffer otherKey = unused ? new UnsafeBuffer(new byte[keyLength]) : null;
         if (unused)

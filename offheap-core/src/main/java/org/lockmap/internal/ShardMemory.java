@@ -26,7 +26,9 @@ import java.lang.invoke.VarHandle;
  * Blocks are 8-byte aligned and never straddle chunks. Freed blocks go to segregated free lists whose
  * heads live in the shard header ({@link ShardLayout#FREE_LISTS}); a free block's first int is the ref of
  * the next free block of its class. Small sizes have an exact class per 8 bytes; larger ones are rounded
- * up to a power of two, except hash tables, which take exact-size blocks ({@link #allocateExact}).
+ * up to a power of two, except hash tables, which take exact-size blocks ({@link #allocateExact}). Freed
+ * entries go to lists of their own, per size class ({@link ShardLayout#ENTRY_FREE_LISTS}), and are only
+ * ever reused as entries ({@link #freeEntry}).
  *
  * <p>Thread-safety: allocation and freeing happen under the shard lock. Address translation reads only
  * chunk bases published before the chunk's first block was handed out.
