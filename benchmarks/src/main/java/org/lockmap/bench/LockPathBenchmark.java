@@ -80,9 +80,9 @@ public class LockPathBenchmark
         {
             map.set(keys[i], values[i]);
         }
-        // Key lists of distinct keys, enough of them that lockAll's keys are not all cached.
+        // Every key in one list, so that lockAll's keys are as spread, and as rarely cached, as lock's.
         final int[] order = Keys.shuffledIndices(entries);
-        batches = new List[Math.max(1, Math.min(4096, entries / batch))];
+        batches = new List[Math.max(1, entries / batch)];
         for (int b = 0; b < batches.length; b++)
         {
             final Long[] batchKeys = new Long[batch];
