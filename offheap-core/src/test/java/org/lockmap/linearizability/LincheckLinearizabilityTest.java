@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.lockmap.BatchLock;
 import org.lockmap.LockMap;
-import org.lockmap.support.LiveMap;
 import org.lockmap.LockedEntry;
+import org.lockmap.serialization.Serializers;
+import org.lockmap.support.LiveMap;
 
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +32,26 @@ public class LincheckLinearizabilityTest
 {
     private static final LiveMap LIVE = new LiveMap();
 
-    private final LockMap<Long, Long> map;
+    /**
+     * Set by each test before Lincheck builds its instances: {@code Long} keys (one fixed size), or
+     * {@code String} keys "a", "ab" and "abc" (variable size, each a prefix of the next, and of one entry
+     * size), so that the lock-free lookup and the stale-lock check meet keys that share their first bytes.
+     */
+    private static volatile boolean variableSizeKeys;
+
+    private final LockMap<Object, Long> map;
 
     /** Builds a fresh map and closes the previous instance's. */
+    @SuppressWarnings("unchecked")
     public LincheckLinearizabilityTest()
     {
-        map = LIVE.next();
+        final LockMap<?, Long> live = variableSizeKeys ? LIVE.next(Serializers.strings()) : LIVE.next(Serializers.longs());
+        map = (LockMap<Object, Long>)live;
+    }
+
+    private static Object key(final int key)
+    {
+        return variableSizeKeys ? "abc".substring(0, key) : (Object)(long)key;
     }
 
     @AfterAll
@@ -48,43 +63,43 @@ public class LincheckLinearizabilityTest
     @Operation
     public Long get(@Param(name = "key") final int key)
     {
-        return map.get((long)key);
+        return map.get(key(key));
     }
 
     @Operation
     public boolean containsKey(@Param(name = "key") final int key)
     {
-        return map.containsKey((long)key);
+        return map.containsKey(key(key));
     }
 
     @Operation
     public Long put(@Param(name = "key") final int key, @Param(name = "value") final int value)
     {
-        return map.put((long)key, (long)value);
+        return map.put(key(key), (long)value);
     }
 
     @Operation
     public Long remove(@Param(name = "key") final int key)
     {
-        return map.remove((long)key);
+        return map.remove(key(key));
     }
 
     @Operation
     public Long putIfAbsent(@Param(name = "key") final int key, @Param(name = "value") final int value)
     {
-        return map.putIfAbsent((long)key, (long)value);
+        return map.putIfAbsent(key(key), (long)value);
     }
 
     @Operation
     public boolean replace(@Param(name = "key") final int key, @Param(name = "value") final int expected)
     {
-        return map.replace((long)key, (long)expected, (long)expected + 1);
+        return map.replace(key(key), (long)expected, (long)expected + 1);
     }
 
     @Operation
     public Long merge(@Param(name = "key") final int key, @Param(name = "value") final int value)
     {
-        return map.merge((long)key, (long)value, Long::sum);
+        return map.merge(key(key), (long)value, Long::sum);
     }
 
     @Operation
@@ -97,7 +112,7 @@ public class LincheckLinearizabilityTest
     @Operation
     public Long lockedIncrement(@Param(name = "key") final int key)
     {
-        try (LockedEntry<Long, Long> e = map.lock((long)key))
+        try (LockedEntry<Object, Long> e = map.lock(key(key)))
         {
             final Long old = e.get();
             e.put(old == null ? 1L : old + 1);
@@ -109,7 +124,7 @@ public class LincheckLinearizabilityTest
     @Operation
     public Long lockedRewrite(@Param(name = "key") final int key, @Param(name = "value") final int value)
     {
-        try (LockedEntry<Long, Long> e = map.lock((long)key))
+        try (LockedEntry<Object, Long> e = map.lock(key(key)))
         {
             final Long old = e.remove();
             e.put(-1L);
@@ -122,7 +137,7 @@ public class LincheckLinearizabilityTest
     @Operation
     public Long lockedRemove(@Param(name = "key") final int key)
     {
-        try (LockedEntry<Long, Long> e = map.lock((long)key))
+        try (LockedEntry<Object, Long> e = map.lock(key(key)))
         {
             return e.remove();
         }
@@ -138,10 +153,10 @@ public class LincheckLinearizabilityTest
     @Operation
     public Long batchAdd(@Param(name = "key") final int target, @Param(name = "key") final int source)
     {
-        try (BatchLock<Long, Long> b = map.lockAll(List.of((long)source, (long)target)))
+        try (BatchLock<Object, Long> b = map.lockAll(List.of(key(source), key(target))))
         {
-            final Long add = b.get((long)source).get();
-            final LockedEntry<Long, Long> e = b.get((long)target);
+            final Long add = b.get(key(source)).get();
+            final LockedEntry<Object, Long> e = b.get(key(target));
             final Long old = e.get();
             if (add != null)
             {
@@ -154,6 +169,18 @@ public class LincheckLinearizabilityTest
     @Test
     void historiesOfMapOperationsLocksAndBatchesAreLinearizable()
     {
+        check(false);
+    }
+
+    @Test
+    void historiesWithVariableSizeKeysAreLinearizable()
+    {
+        check(true);
+    }
+
+    private static void check(final boolean withVariableSizeKeys)
+    {
+        variableSizeKeys = withVariableSizeKeys;
         new StressOptions()
             .iterations(50)
             .invocationsPerIteration(500)
