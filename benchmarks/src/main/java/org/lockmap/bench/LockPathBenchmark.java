@@ -5,19 +5,12 @@ import org.lockmap.LockMap;
 import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Arrays;
 import java.util.List;
@@ -39,14 +32,7 @@ import java.util.concurrent.TimeUnit;
  * No peer runs here: Chronicle Map has no per-key try-lock or multi-key lock to set beside these.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Threads(1)
-@Fork(value = 2, jvmArgsAppend = {
-    JvmFlags.LOCKMAP_UNSAFE, JvmFlags.LOCKMAP_NATIVE, JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.PRE_TOUCH})
-public class LockPathBenchmark
+public class LockPathBenchmark extends PeerBenchmark
 {
     /** How many keys the map is prefilled with, and drawn from. */
     @Param("1000000")

@@ -7,22 +7,14 @@ import org.lockmap.LockMap;
 import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Variable-size keys: {@code String -> Long}, keys of 16 to 20 ASCII characters, otherwise as
@@ -30,16 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Chronicle Map's query context with its update lock, CHM's {@code merge}).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Threads(1)
-@Fork(value = 2, jvmArgsAppend = {
-    JvmFlags.LOCKMAP_UNSAFE, JvmFlags.LOCKMAP_NATIVE, JvmFlags.CHRONICLE_NO_ANALYTICS, JvmFlags.CHRONICLE_JAVAC,
-    JvmFlags.CHRONICLE_DEFINE_CLASS, JvmFlags.CHRONICLE_REFLECT, JvmFlags.CHRONICLE_CLEANER, JvmFlags.CHRONICLE_NIO,
-    JvmFlags.QUIET_SUN_MISC_UNSAFE, JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.PRE_TOUCH})
-public class StringKeyBenchmark
+public class StringKeyBenchmark extends PeerBenchmark
 {
     /** The map under test. */
     @Param({BenchMap.LOCKMAP, BenchMap.CHM, BenchMap.CHRONICLE})

@@ -1,22 +1,14 @@
 package org.lockmap.bench;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * A virtual thread per task, as a server that starts one per request does: each operation starts a new
@@ -25,16 +17,7 @@ import java.util.concurrent.TimeUnit;
  * every such thread; {@code none}, an empty task, is the floor (the start and join alone).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Threads(1)
-@Fork(value = 2, jvmArgsAppend = {
-    JvmFlags.LOCKMAP_UNSAFE, JvmFlags.LOCKMAP_NATIVE, JvmFlags.CHRONICLE_NO_ANALYTICS, JvmFlags.CHRONICLE_JAVAC,
-    JvmFlags.CHRONICLE_DEFINE_CLASS, JvmFlags.CHRONICLE_REFLECT, JvmFlags.CHRONICLE_CLEANER, JvmFlags.CHRONICLE_NIO,
-    JvmFlags.QUIET_SUN_MISC_UNSAFE, JvmFlags.HEAP_MIN, JvmFlags.HEAP_MAX, JvmFlags.PRE_TOUCH})
-public class VirtualThreadBenchmark
+public class VirtualThreadBenchmark extends PeerBenchmark
 {
     /** The map under test, or {@code none} for an empty task. */
     @Param({"none", BenchMap.LOCKMAP, BenchMap.CHM, BenchMap.CHRONICLE})
