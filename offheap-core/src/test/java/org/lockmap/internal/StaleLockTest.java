@@ -4,6 +4,7 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.lockmap.serialization.Serializer;
 import org.lockmap.serialization.Serializers;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -20,17 +21,18 @@ class StaleLockTest
     {
         static Key of(final long value)
         {
-            final Scratch scratch = Scratch.get();
-            scratch.setKey(Serializers.longs(), value, 1024);
-            final byte[] copy = new byte[scratch.keyLength];
-            scratch.key.getBytes(0, copy);
-            return new Key(new UnsafeBuffer(copy), scratch.keyLength, scratch.keyHash);
+            return of(Serializers.longs(), value);
         }
 
         static Key of(final String value)
         {
+            return of(Serializers.strings(), value);
+        }
+
+        private static <T> Key of(final Serializer<T> serializer, final T value)
+        {
             final Scratch scratch = Scratch.get();
-            scratch.setKey(Serializers.strings(), value, 1024);
+            scratch.setKey(serializer, value, 1024);
             final byte[] copy = new byte[scratch.keyLength];
             scratch.key.getBytes(0, copy);
             return new Key(new UnsafeBuffer(copy), scratch.keyLength, scratch.keyHash);
