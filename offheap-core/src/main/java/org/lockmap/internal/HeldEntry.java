@@ -282,7 +282,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return;
         }
-        // Word values of a key with a value before and after: one store, as close() makes, no shard lock. The
+        // Word values of a key with a value before and after: one store, as close() does, no shard lock. The
         // batch's first release (a full fence) orders it before any of the batch's keys is free again.
         if (wordValues && pending == PUT && shard.isPresent(entry) && !map.isClosed())
         {
