@@ -1,11 +1,13 @@
 package org.lockmap.bench;
 
 /**
- * One map under test, behind the four operations the suite measures. A JMH fork builds exactly one
- * implementation, so every call site below stays monomorphic and is inlined as if the map were called
- * directly.
+ * One map under test, with {@code Long} values and keys of a {@link KeyKind}, behind the four operations
+ * the suite measures. A JMH fork builds exactly one implementation, so every call site below stays
+ * monomorphic and is inlined as if the map were called directly.
+ *
+ * @param <K> the key type.
  */
-public abstract class BenchMap implements AutoCloseable
+public abstract class BenchMap<K> implements AutoCloseable
 {
     /** The names accepted by {@link #create}, as they appear in the {@code map} JMH parameter. */
     public static final String LOCKMAP = "LockMap";
@@ -18,7 +20,7 @@ public abstract class BenchMap implements AutoCloseable
      * @param key a key.
      * @return its value, or null.
      */
-    public abstract Long get(Long key);
+    public abstract Long get(K key);
 
     /**
      * {@link java.util.Map#put}: sets the value and returns the previous one.
@@ -27,7 +29,7 @@ public abstract class BenchMap implements AutoCloseable
      * @param value the new value.
      * @return the previous value, or null.
      */
-    public abstract Long put(Long key, Long value);
+    public abstract Long put(K key, Long value);
 
     /**
      * Sets the value without returning the previous one ({@code LockMap.set}; Chronicle's {@code put} on a
@@ -36,7 +38,7 @@ public abstract class BenchMap implements AutoCloseable
      * @param key   a key.
      * @param value the new value.
      */
-    public abstract void set(Long key, Long value);
+    public abstract void set(K key, Long value);
 
     /**
      * Adds one to the key's value, atomically with respect to every other writer of that key, the way
@@ -44,7 +46,7 @@ public abstract class BenchMap implements AutoCloseable
      *
      * @param key a present key.
      */
-    public abstract void increment(Long key);
+    public abstract void increment(K key);
 
     /**
      * @return the number of entries.
@@ -60,7 +62,7 @@ public abstract class BenchMap implements AutoCloseable
     public abstract void close();
 
     /**
-     * Builds an empty map.
+     * Builds an empty map with {@code Long} keys.
      *
      * @param name           {@link #LOCKMAP}, {@link #CHM} or {@link #CHRONICLE}.
      * @param entries        the number of entries to size for.
@@ -68,13 +70,29 @@ public abstract class BenchMap implements AutoCloseable
      *                       skips reading the previous value (what {@code set} measures).
      * @return the map.
      */
-    public static BenchMap create(final String name, final int entries, final boolean putReturnsNull)
+    public static BenchMap<Long> create(final String name, final int entries, final boolean putReturnsNull)
+    {
+        return create(name, entries, putReturnsNull, KeyKind.LONGS);
+    }
+
+    /**
+     * Builds an empty map.
+     *
+     * @param name           {@link #LOCKMAP}, {@link #CHM} or {@link #CHRONICLE}.
+     * @param entries        the number of entries to size for.
+     * @param putReturnsNull for Chronicle only, as above.
+     * @param keys           the key type.
+     * @param <K>            the key type.
+     * @return the map.
+     */
+    public static <K> BenchMap<K> create(
+        final String name, final int entries, final boolean putReturnsNull, final KeyKind<K> keys)
     {
         return switch (name)
         {
-            case LOCKMAP -> new LockMapTarget(entries);
-            case CHM -> new ChmTarget(entries);
-            case CHRONICLE -> new ChronicleTarget(entries, putReturnsNull);
+            case LOCKMAP -> new LockMapTarget<>(entries, keys);
+            case CHM -> new ChmTarget<>(entries);
+            case CHRONICLE -> new ChronicleTarget<>(entries, putReturnsNull, keys);
             default -> throw new IllegalArgumentException(
                 "unknown map '" + name + "': expected " + LOCKMAP + ", " + CHM + " or " + CHRONICLE);
         };

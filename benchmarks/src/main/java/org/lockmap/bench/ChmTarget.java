@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link ConcurrentHashMap}, presized, for reference: on heap, no serialization, no per-key lock API.
  */
-final class ChmTarget extends BenchMap
+final class ChmTarget<K> extends BenchMap<K>
 {
-    private final ConcurrentHashMap<Long, Long> map;
+    private final ConcurrentHashMap<K, Long> map;
 
     ChmTarget(final int entries)
     {
@@ -15,25 +15,25 @@ final class ChmTarget extends BenchMap
     }
 
     @Override
-    public Long get(final Long key)
+    public Long get(final K key)
     {
         return map.get(key);
     }
 
     @Override
-    public Long put(final Long key, final Long value)
+    public Long put(final K key, final Long value)
     {
         return map.put(key, value);
     }
 
     @Override
-    public void set(final Long key, final Long value)
+    public void set(final K key, final Long value)
     {
         map.put(key, value);
     }
 
     @Override
-    public void increment(final Long key)
+    public void increment(final K key)
     {
         // The idiomatic atomic read-modify-write of a CHM: the bin is locked while the function runs.
         map.merge(key, 1L, Long::sum);

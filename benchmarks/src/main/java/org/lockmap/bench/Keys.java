@@ -42,6 +42,21 @@ public final class Keys
 
     /**
      * @param count how many.
+     * @return {@code count} distinct {@code String} keys of 16 to 20 ASCII characters: 16 hex digits of
+     *         {@link #mix64} of the index, then 0 to 4 more letters, so that lengths vary.
+     */
+    public static String[] strings(final int count)
+    {
+        final String[] keys = new String[count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = String.format("%016x", mix64(i)) + "abcd".substring(i % 5);
+        }
+        return keys;
+    }
+
+    /**
+     * @param count how many.
      * @return {@code count} boxed values, none in the {@code Long.valueOf} cache.
      */
     public static Long[] values(final int count)

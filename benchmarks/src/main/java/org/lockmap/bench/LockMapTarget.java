@@ -5,43 +5,43 @@ import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
 
 /**
- * LockMap with {@code Long} keys and values (8 bytes each, fixed size), in anonymous native memory.
+ * LockMap with {@code Long} values (8 bytes, fixed size), in anonymous native memory.
  */
-final class LockMapTarget extends BenchMap
+final class LockMapTarget<K> extends BenchMap<K>
 {
-    private final LockMap<Long, Long> map;
+    private final LockMap<K, Long> map;
 
-    LockMapTarget(final int entries)
+    LockMapTarget(final int entries, final KeyKind<K> keys)
     {
-        map = LockMap.builder(Serializers.longs(), Serializers.longs())
+        map = LockMap.builder(keys.serializer(), Serializers.longs())
             .expectedEntries(entries)
-            .averageKeySize(Long.BYTES)
+            .averageKeySize(keys.averageSize())
             .averageValueSize(Long.BYTES)
             .build();
     }
 
     @Override
-    public Long get(final Long key)
+    public Long get(final K key)
     {
         return map.get(key);
     }
 
     @Override
-    public Long put(final Long key, final Long value)
+    public Long put(final K key, final Long value)
     {
         return map.put(key, value);
     }
 
     @Override
-    public void set(final Long key, final Long value)
+    public void set(final K key, final Long value)
     {
         map.set(key, value);
     }
 
     @Override
-    public void increment(final Long key)
+    public void increment(final K key)
     {
-        try (LockedEntry<Long, Long> e = map.lock(key))
+        try (LockedEntry<K, Long> e = map.lock(key))
         {
             e.put(e.get() + 1);
         }

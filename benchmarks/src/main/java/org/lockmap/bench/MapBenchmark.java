@@ -55,7 +55,7 @@ public class MapBenchmark extends PeerBenchmark
     @Param("random")
     public String access;
 
-    BenchMap target;
+    BenchMap<Long> target;
     Long[] keys;
     Long[] values;
 

@@ -75,7 +75,7 @@ public final class MemoryFootprint
     {
         // A small map first, so that one-time costs (class loading, Chronicle's run-time compilation, JIT) land
         // before the "before" snapshot and the RSS delta is the big map's.
-        try (BenchMap warm = BenchMap.create(name, WARM_UP_ENTRIES, false))
+        try (BenchMap<Long> warm = BenchMap.create(name, WARM_UP_ENTRIES, false))
         {
             for (int i = 0; i < WARM_UP_ENTRIES; i++)
             {
@@ -85,7 +85,7 @@ public final class MemoryFootprint
         final long heapBefore = usedHeapAfterGc();
         final long rssBefore = rssBytes();
         final long startNs = System.nanoTime();
-        final BenchMap map = BenchMap.create(name, entries, false);
+        final BenchMap<Long> map = BenchMap.create(name, entries, false);
         for (int i = 0; i < entries; i++)
         {
             // Fresh boxes, held by nothing but the map: for CHM they are part of what an entry costs.

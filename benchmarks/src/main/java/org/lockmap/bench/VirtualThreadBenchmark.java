@@ -31,7 +31,7 @@ public class VirtualThreadBenchmark extends PeerBenchmark
     @Param("random")
     public String access;
 
-    private BenchMap target;
+    private BenchMap<Long> target;
     private Long[] keys;
     private volatile Object sink;
 
