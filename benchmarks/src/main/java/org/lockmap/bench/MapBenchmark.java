@@ -28,7 +28,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * </ul>
  *
  * Keys and values are boxed once in {@link Keys}; the benchmark itself allocates nothing, so
- * {@code -prof gc}'s {@code gc.alloc.rate.norm} is the map's (and its API's) allocation.
+ * {@code -prof gc}'s {@code gc.alloc.rate.norm} is the map's (and its API's) allocation. With
+ * {@code -p keyType=string} the keys are {@code String}s of 16 to 20 characters ({@link Keys#strings}),
+ * the values still {@code Long}s.
  *
  * <p>Threads: 1 here; {@code -t 2} (or the report runner) for two threads. Each thread draws its own
  * random keys; throughput is the sum over threads.
@@ -55,8 +57,12 @@ public class MapBenchmark extends PeerBenchmark
     @Param("random")
     public String access;
 
-    BenchMap<Long> target;
-    Long[] keys;
+    /** {@code long} ({@link KeyKind#LONGS}, the report's) or {@code string} ({@link KeyKind#STRINGS}). */
+    @Param("long")
+    public String keyType;
+
+    BenchMap<Object> target;
+    Object[] keys;
     Long[] values;
 
     /**
@@ -68,9 +74,10 @@ public class MapBenchmark extends PeerBenchmark
     @Setup(Level.Trial)
     public void setUp(final BenchmarkParams params)
     {
-        keys = Keys.keys(entries);
+        final boolean strings = "string".equals(keyType);
+        keys = strings ? Keys.strings(entries) : Keys.keys(entries);
         values = Keys.values(entries);
-        target = BenchMap.create(map, entries, params.getBenchmark().endsWith(".set"));
+        target = create(strings ? KeyKind.STRINGS : KeyKind.LONGS, params.getBenchmark().endsWith(".set"));
         // In random order, so that no map's memory layout follows the key array's order.
         for (final int i : Keys.shuffledIndices(entries))
         {
@@ -80,6 +87,13 @@ public class MapBenchmark extends PeerBenchmark
         {
             throw new IllegalStateException(map + " holds " + target.size() + " entries after prefilling " + entries);
         }
+    }
+
+    /** The map, typed for keys that the benchmark holds as {@code Object}s (one key type per trial). */
+    @SuppressWarnings("unchecked")
+    private BenchMap<Object> create(final KeyKind<?> kind, final boolean putReturnsNull)
+    {
+        return (BenchMap<Object>)BenchMap.create(map, entries, putReturnsNull, kind);
     }
 
     /**

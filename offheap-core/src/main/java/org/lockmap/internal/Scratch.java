@@ -67,7 +67,7 @@ public final class Scratch
         // The serializer is called here for keys and in OffHeapLockMap.serializeValue for values, never from one
         // shared method: each call site keeps a type profile of its own. A shared site saw both serializers of a
         // String -> Long map, C2 inlined both at it, the value write outgrew inlining, and every lock
-        // allocated its held entry (StringKeyBenchmark.rmw with -prof gc: 152 B/op, 48 once split).
+        // allocated its held entry (MapBenchmark.rmw -p keyType=string, -prof gc: 152 B/op, 48 once split).
         final int size = serializer.sizeOf(key);
         checkSize(serializer, size, maxSize, "key", "maxKeySize");
         ensure(this.key, size);
