@@ -9,7 +9,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
-
 /**
  * LockMap, ConcurrentHashMap and Chronicle Map side by side: {@code Long -> Long}, prefilled with
  * {@link #entries} keys, each operation on a key drawn uniformly at random from them (so every get hits).

@@ -9,7 +9,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
-
 /**
  * A virtual thread per task, as a server that starts one per request does: each operation starts a new
  * virtual thread that does one {@code get} or one locked increment on a random key, and joins it. A map
