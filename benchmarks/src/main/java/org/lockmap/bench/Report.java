@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The short report: runs {@link MapBenchmark} for every map at 1 and 2 threads through the JMH Runner API,
- * with a short configuration (1 fork, warm-up 2 x 0.3 s, measurement 3 x 0.6 s, {@code -prof gc}), then the
+ * with a short configuration (1 fork, warm-up 2 x 0.5 s, measurement 3 x 0.8 s, {@code -prof gc}), then the
  * {@link MemoryFootprint} of each map in its own JVM, and prints two tables. The iterations are short
  * because 18 forks (the issue's 3 operations, get, put and rmw, x 3 maps x 2 thread counts) must fit in
  * 3 minutes on 2 cores, and each fork costs 1.5 to 3.5 s beyond its iterations (JVM start, 1M-entry
@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>System properties (all optional): {@code report.threads=1,2}, {@code report.maps=LockMap,CHM,Chronicle},
  * {@code report.ops=get,put,rmw} (also {@code set}), {@code report.entries=1000000}, {@code report.warmup=2},
- * {@code report.iterations=3}, {@code report.warmupMillis=300}, {@code report.iterationMillis=600},
+ * {@code report.iterations=3}, {@code report.warmupMillis=500}, {@code report.iterationMillis=800} (the same
+ * defaults as the {@code report} profile in benchmarks/pom.xml, which passes its own),
  * {@code report.forks=1},
  * {@code report.footprint=true}, {@code report.verbose=NORMAL} (JMH's SILENT, NORMAL or EXTRA),
  * {@code report.lockWaitSeconds=600} (how long to wait for another JMH run on the machine to end).
@@ -78,8 +79,8 @@ public final class Report
         final int entries = Integer.parseInt(prop("report.entries", "1000000").replace("_", ""));
         final int warmup = Integer.parseInt(prop("report.warmup", "2"));
         final int iterations = Integer.parseInt(prop("report.iterations", "3"));
-        final int warmupMillis = Integer.parseInt(prop("report.warmupMillis", "300"));
-        final int iterationMillis = Integer.parseInt(prop("report.iterationMillis", "600"));
+        final int warmupMillis = Integer.parseInt(prop("report.warmupMillis", "500"));
+        final int iterationMillis = Integer.parseInt(prop("report.iterationMillis", "800"));
         final int forks = Integer.parseInt(prop("report.forks", "1"));
         final boolean footprint = Boolean.parseBoolean(prop("report.footprint", "true"));
 
