@@ -56,11 +56,7 @@ record BatchKey<K>(K key, byte[] bytes, long hash) implements Comparable<BatchKe
         {
             final int mid = (low + high) >>> 1;
             final BatchKey<?> key = ordered.get(mid);
-            int order = Long.compareUnsigned(key.hash, hash);
-            if (order == 0)
-            {
-                order = Arrays.compareUnsigned(key.bytes, 0, key.bytes.length, bytes, 0, length);
-            }
+            final int order = compare(key.hash, key.bytes, key.bytes.length, hash, bytes, length);
             if (order == 0)
             {
                 return mid;
@@ -79,7 +75,14 @@ record BatchKey<K>(K key, byte[] bytes, long hash) implements Comparable<BatchKe
 
     public int compareTo(final BatchKey<K> other)
     {
-        final int byHash = Long.compareUnsigned(hash, other.hash);
-        return byHash != 0 ? byHash : Arrays.compareUnsigned(bytes, other.bytes);
+        return compare(hash, bytes, bytes.length, other.hash, other.bytes, other.bytes.length);
+    }
+
+    /** The lock order, for both the sort and the search: hash unsigned, then bytes unsigned, a prefix first. */
+    private static int compare(
+        final long hashA, final byte[] a, final int lengthA, final long hashB, final byte[] b, final int lengthB)
+    {
+        final int byHash = Long.compareUnsigned(hashA, hashB);
+        return byHash != 0 ? byHash : Arrays.compareUnsigned(a, 0, lengthA, b, 0, lengthB);
     }
 }

@@ -248,8 +248,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
         checkClosingThread();
         forgetReads();
-        // Word values of a key with a value before and after: one store and the key's release, no shard lock.
-        if (wordValues && pending != REMOVE && shard.isPresent(entry) &&
+        // One store and the key's release, no shard lock.
+        if (staysPresentWord() &&
             map.releaseWordWithoutShardLock(shard, entry, ref, pending == PUT, pendingWord))
         {
             pending = NONE;
@@ -259,6 +259,15 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         map.release(this);
         // Also when release() found the shard's memory freed (the map closed): later calls see a closed entry.
         closed = true;
+    }
+
+    /**
+     * @return true for a word value of a key that has a value before and after this hold's change, which
+     *         neither the present flag nor the size sees: committed by one store without the shard lock.
+     */
+    private boolean staysPresentWord()
+    {
+        return wordValues && pending != REMOVE && shard.isPresent(entry);
     }
 
     /**
@@ -282,9 +291,9 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return;
         }
-        // Word values of a key with a value before and after: one store, as close() does, no shard lock. The
-        // batch's first release (a full fence) orders it before any of the batch's keys is free again.
-        if (wordValues && pending == PUT && shard.isPresent(entry) && !map.isClosed())
+        // One store, as close() makes it, no shard lock (pending is PUT here: NONE returned above). The batch's
+        // first release (a full fence) orders it before any of the batch's keys is free again.
+        if (staysPresentWord() && !map.isClosed())
         {
             shard.commitPresentWord(entry, pendingWord);
             pending = NONE;
