@@ -2,9 +2,12 @@ package org.lockmap;
 
 import org.lockmap.serialization.Serializers;
 
+import java.util.Map;
+
 /**
- * Run in a child JVM by {@link HeapIndependenceTest} with a tiny heap: puts five million entries and
- * prints the size. It exits non-zero (OutOfMemoryError) if the map keeps per-entry objects on the heap.
+ * Run in a child JVM by {@link HeapIndependenceTest} with a tiny heap: puts five million entries, iterates
+ * over them, and prints the size and what the iteration saw. It exits non-zero (OutOfMemoryError) if the
+ * map keeps per-entry objects on the heap, or if iteration copies more than a batch of keys at a time.
  */
 public final class HeapBoundMain
 {
@@ -13,14 +16,18 @@ public final class HeapBoundMain
     }
 
     /**
-     * @param args the entry count, optionally.
+     * @param args the entry count, then optionally the shard count.
      */
     public static void main(final String[] args)
     {
         final long entries = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
-        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs())
-            .expectedEntries(1_000)
-            .build())
+        final LockMapBuilder<Long, Long> builder = LockMap.builder(Serializers.longs(), Serializers.longs())
+            .expectedEntries(1_000);
+        if (args.length > 1)
+        {
+            builder.shards(Integer.parseInt(args[1]));
+        }
+        try (LockMap<Long, Long> map = builder.build())
         {
             for (long k = 0; k < entries; k++)
             {
@@ -33,6 +40,14 @@ public final class HeapBoundMain
                     throw new AssertionError("key " + k + " read back wrong");
                 }
             }
+            long iterated = 0;
+            long sum = 0;
+            for (final Map.Entry<Long, Long> entry : map.entrySet())
+            {
+                iterated++;
+                sum += entry.getKey() + entry.getValue();
+            }
+            System.out.println("iterated=" + iterated + " sum=" + sum);
             System.gc();
             final Runtime rt = Runtime.getRuntime();
             System.out.println("size=" + map.size());

@@ -7,6 +7,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,14 +16,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Heap use does not grow with the entry count: five million Long to Long entries fit in a child JVM
- * whose heap is 64 MB.
+ * Heap use does not grow with the entry count: five million Long to Long entries fit, and are iterated
+ * over, in a child JVM whose heap is 64 MB.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HeapIndependenceTest
 {
     @Test
     void fiveMillionEntriesFitInA64MegabyteHeap() throws Exception
+    {
+        runChild("5000000");
+    }
+
+    /**
+     * All five million in one shard: an iteration that copied a shard's keys at once would need about
+     * 150 MB of heap for them.
+     */
+    @Test
+    void iteratingFiveMillionEntriesOfOneShardFitsInA64MegabyteHeap() throws Exception
+    {
+        runChild("5000000", "1");
+    }
+
+    /** Runs {@link HeapBoundMain} with a 64 MB heap and checks that it saw every entry once. */
+    private static void runChild(final String... args) throws Exception
     {
         final String java = ProcessHandle.current().info().command()
             .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -31,12 +48,14 @@ class HeapIndependenceTest
         final Path output = Files.createTempFile("heap-bound", ".log");
         try
         {
-            final Process child = new ProcessBuilder(List.of(
+            final List<String> command = new ArrayList<>(List.of(
                 java, "-Xmx64m",
                 "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", classPath,
-                HeapBoundMain.class.getName(), "5000000"))
+                HeapBoundMain.class.getName()));
+            command.addAll(List.of(args));
+            final Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -47,7 +66,11 @@ class HeapIndependenceTest
             }
             final String log = Files.readString(output, StandardCharsets.UTF_8);
             assertEquals(0, child.exitValue(), "child JVM exit code; output:\n" + tail(output));
-            assertTrue(log.contains("size=5000000"), "child output lacks size=5000000:\n" + tail(output));
+            final long n = Long.parseLong(args[0]);
+            assertTrue(log.contains("size=" + n), "child output lacks size=" + n + ":\n" + tail(output));
+            // Every key k maps to -k, so an iteration that saw each entry once sums to 0.
+            assertTrue(log.contains("iterated=" + n + " sum=0"),
+                "child did not iterate each entry once:\n" + tail(output));
         }
         finally
         {

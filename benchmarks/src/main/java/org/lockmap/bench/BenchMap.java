@@ -54,6 +54,13 @@ public abstract class BenchMap<K> implements AutoCloseable
     public abstract long size();
 
     /**
+     * Walks the map's {@code keySet()} iterator once, as a user's monitoring or snapshot thread would.
+     *
+     * @return the sum of the keys' hash codes, so that no key's decoding can be skipped.
+     */
+    public abstract long iterateKeys();
+
+    /**
      * @return bytes of native memory the map reports for itself, or -1 for an on-heap map.
      */
     public abstract long offHeapBytes();

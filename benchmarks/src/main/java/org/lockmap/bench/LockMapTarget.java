@@ -54,6 +54,17 @@ final class LockMapTarget<K> extends BenchMap<K>
     }
 
     @Override
+    public long iterateKeys()
+    {
+        long sum = 0;
+        for (final K key : map.keySet())
+        {
+            sum += key.hashCode();
+        }
+        return sum;
+    }
+
+    @Override
     public long offHeapBytes()
     {
         return map.nativeMemoryBytes();

@@ -3,6 +3,7 @@ package org.lockmap.internal;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +165,9 @@ final class MapViews
         private final OffHeapLockMap<K, V> map;
         private final boolean needsValue;
         private int nextShard;
-        private List<byte[]> keys = List.of();
+        /** Where the current shard's next batch starts ({@link Shard#collectPresentKeys}). */
+        private long nextTag;
+        private final List<byte[]> keys = new ArrayList<>(OffHeapLockMap.ITERATION_BATCH);
         private int position;
         private T next;
         private K nextKey;
@@ -194,8 +197,14 @@ final class MapViews
                 }
                 else if (nextShard < map.shards().length)
                 {
-                    keys = map.presentKeys(map.shards()[nextShard++]);
+                    keys.clear();
                     position = 0;
+                    nextTag = map.presentKeys(map.shards()[nextShard], nextTag, keys);
+                    if (nextTag == Shard.TAG_END)
+                    {
+                        nextShard++;
+                        nextTag = 0;
+                    }
                 }
                 else
                 {

@@ -44,6 +44,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private static final int WAS_PRESENT = 1;
     private static final int CHANGED = 2;
     private static final long FIRST_CHUNK_LIMIT = 256L << 20;
+    /**
+     * Keys an iteration or {@code clear()} copies per taking of a shard lock, on average: the lock is held
+     * for one batch's entry reads (a few microseconds at 1M entries), not a whole shard's.
+     */
+    static final int ITERATION_BATCH = 64;
     private static final java.lang.invoke.VarHandle CLOSED;
 
     static
@@ -344,13 +349,18 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public void clear()
     {
+        final List<byte[]> keys = new ArrayList<>(ITERATION_BATCH);
         for (final Shard shard : shards)
         {
-            for (final byte[] keyBytes : presentKeys(shard))
+            for (long tag = 0; tag != Shard.TAG_END; keys.clear())
             {
-                final Scratch scratch = Scratch.get();
-                scratch.setKeyBytes(keyBytes, keyBytes.length);
-                update(scratch, OP_REMOVE, false);
+                tag = presentKeys(shard, tag, keys);
+                for (final byte[] keyBytes : keys)
+                {
+                    final Scratch scratch = Scratch.get();
+                    scratch.setKeyBytes(keyBytes, keyBytes.length);
+                    update(scratch, OP_REMOVE, false);
+                }
             }
         }
     }
@@ -1062,39 +1072,25 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     }
 
     /**
-     * The keys with a value in one shard, copied under its lock.
+     * Copies, under the shard's lock, the keys with a value of one batch of the shard
+     * ({@link Shard#collectPresentKeys}); call again from the returned tag until {@link Shard#TAG_END}.
      *
-     * @param shard the shard.
-     * @return the keys' bytes.
+     * @param shard   the shard.
+     * @param fromTag where the batch starts: 0 for the shard's first.
+     * @param keys    receives the keys' bytes.
+     * @return where the next batch starts, or {@link Shard#TAG_END}.
      */
-    List<byte[]> presentKeys(final Shard shard)
+    long presentKeys(final Shard shard, final long fromTag, final List<byte[]> keys)
     {
-        final List<byte[]> keys = new ArrayList<>();
         shard.lockOpen();
         try
         {
-            final int capacity = shard.capacity();
-            for (int slot = 0; slot < capacity; slot++)
-            {
-                final int ref = shard.refAt(slot);
-                if (ref != 0)
-                {
-                    final long entry = shard.address(ref);
-                    if (shard.isPresent(entry))
-                    {
-                        final byte[] bytes = new byte[shard.keyLength(entry)];
-                        UnsafeApi.copyMemory(
-                            null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, bytes.length);
-                        keys.add(bytes);
-                    }
-                }
-            }
+            return shard.collectPresentKeys(fromTag, ITERATION_BATCH, keys);
         }
         finally
         {
             shard.unlock();
         }
-        return keys;
     }
 
     Shard[] shards()

@@ -4,6 +4,7 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
+import java.util.List;
 
 /**
  * One shard: its memory, its lock, its hash table of entries, and the pins that keep its memory alive
@@ -29,6 +30,8 @@ public final class Shard
     public static final int ABSENT = -1;
     /** {@link #readOptimistic}: read under the lock instead. */
     public static final int RETRY = -2;
+    /** One past the largest tag, an unsigned 32-bit int: {@link #collectPresentKeys} has walked the shard. */
+    public static final long TAG_END = 1L << 32;
     /** The largest table: 2^27 slots, a 1 GiB block. */
     private static final int MAX_CAPACITY = 1 << 27;
 
@@ -615,6 +618,54 @@ public final class Shard
     }
 
     /**
+     * Under the lock: copies the keys that have a value and whose tags lie in a range that starts at
+     * {@code fromTag} and is sized for about {@code batch} entries at the table's current capacity.
+     * Iteration walks a shard range by range, so it holds the shard lock and the heap for one batch at a
+     * time, not for the whole shard. Ranges are in tag space, not slot space, so a resize or a deletion's
+     * backward shift between two batches cannot move an entry into a range already walked: every key
+     * present throughout is copied exactly once, and no key twice (a key's tag never changes).
+     *
+     * <p>Under linear probing an entry sits in the run of full slots from its home onwards, and homes grow
+     * with tags, so the range's entries lie between the home of its first tag and the first empty slot
+     * after the home of its last tag; slots there that hold other tags are skipped.
+     *
+     * @param fromTag the first tag of the range, an unsigned int as a long, in {@code [0, 2^32)}.
+     * @param batch   how many entries a range should hold, on average.
+     * @param keys    receives each key's bytes.
+     * @return the first tag after the range; {@link #TAG_END} after the last range.
+     */
+    public long collectPresentKeys(final long fromTag, final int batch, final List<byte[]> keys)
+    {
+        final int capacity = capacity();
+        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
+        final long toTag = Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
+        final int firstHome = home((int)fromTag, capacity);
+        final int homeSpan = home((int)(toTag - 1), capacity) - firstHome;
+        int slot = firstHome;
+        for (int step = 0; step < capacity; step++, slot = next(slot, capacity))
+        {
+            final long word = UnsafeApi.getLong(table + (long)slot * SLOT);
+            if (word == 0)
+            {
+                if (step > homeSpan)
+                {
+                    break;
+                }
+                continue;
+            }
+            final long tag = word >>> 32;
+            final long entry = memory.address((int)word);
+            if (tag >= fromTag && tag < toTag && isPresent(entry))
+            {
+                final byte[] bytes = new byte[keyLength(entry)];
+                UnsafeApi.copyMemory(null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, bytes.length);
+                keys.add(bytes);
+            }
+        }
+        return toTag;
+    }
+
+    /**
      * Under the lock.
      *
      * @return the number of slots in the table.
@@ -630,7 +681,7 @@ public final class Shard
      * @param slot a slot index.
      * @return the ref of the entry in that slot, or 0.
      */
-    public int refAt(final int slot)
+    private int refAt(final int slot)
     {
         final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
         return (int)UnsafeApi.getLong(table + (long)slot * SLOT);
