@@ -9,17 +9,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Predicate;
 
 /**
  * The key, value and entry views of an {@link OffHeapLockMap}. Iteration is weakly consistent: it copies
- * one shard's keys at a time under that shard's lock; value and entry iterators then read each value as
- * they go, skipping keys removed meanwhile (the key iterator returns the copied keys as they are). Every
- * key present for the whole iteration is returned exactly once.
+ * a batch of one shard's keys at a time under that shard's lock ({@link Shard#collectPresentKeys}); value
+ * and entry iterators then read each value as they go, skipping keys removed meanwhile (the key iterator
+ * returns the copied keys as they are). Every key present for the whole iteration is returned exactly
+ * once, and no key twice. As {@code ConcurrentHashMap}'s, the views' spliterators are {@code CONCURRENT}
+ * and not {@code SIZED} (a stream of a changing map must not expect the size it started with), and the
+ * value and entry views' {@code removeIf} removes an entry only if it still has the value tested.
  */
 final class MapViews
 {
+    private static final int CONCURRENT_COLLECTION = Spliterator.CONCURRENT | Spliterator.NONNULL;
+    private static final int CONCURRENT_SET = CONCURRENT_COLLECTION | Spliterator.DISTINCT;
+
     private MapViews()
     {
+    }
+
+    /**
+     * Removes each entry that matches, with {@code remove(key, value)}: an entry whose value another
+     * thread changed after the test keeps its new value (the default {@code removeIf} would remove it
+     * through {@code Iterator.remove}).
+     */
+    private static <K, V> boolean removeEntriesIf(
+        final OffHeapLockMap<K, V> map, final Predicate<? super Map.Entry<K, V>> filter)
+    {
+        boolean removed = false;
+        for (final Map.Entry<K, V> entry : map.entrySet())
+        {
+            if (filter.test(entry) && map.remove(entry.getKey(), entry.getValue()))
+            {
+                removed = true;
+            }
+        }
+        return removed;
     }
 
     static final class KeySetView<K, V> extends AbstractSet<K>
@@ -50,6 +78,11 @@ final class MapViews
         public boolean contains(final Object o)
         {
             return map.containsKey(o);
+        }
+
+        public Spliterator<K> spliterator()
+        {
+            return Spliterators.spliteratorUnknownSize(iterator(), CONCURRENT_SET);
         }
 
         @SuppressWarnings("unchecked")
@@ -87,6 +120,22 @@ final class MapViews
         public int size()
         {
             return map.size();
+        }
+
+        public boolean contains(final Object o)
+        {
+            return map.containsValue(o);
+        }
+
+        public Spliterator<V> spliterator()
+        {
+            return Spliterators.spliteratorUnknownSize(iterator(), CONCURRENT_COLLECTION);
+        }
+
+        public boolean removeIf(final Predicate<? super V> filter)
+        {
+            Objects.requireNonNull(filter, "filter");
+            return removeEntriesIf(map, entry -> filter.test(entry.getValue()));
         }
 
         public void clear()
@@ -133,6 +182,17 @@ final class MapViews
         public boolean remove(final Object o)
         {
             return o instanceof Map.Entry<?, ?> e && e.getKey() != null && map.remove(e.getKey(), e.getValue());
+        }
+
+        public Spliterator<Map.Entry<K, V>> spliterator()
+        {
+            return Spliterators.spliteratorUnknownSize(iterator(), CONCURRENT_SET);
+        }
+
+        public boolean removeIf(final Predicate<? super Map.Entry<K, V>> filter)
+        {
+            Objects.requireNonNull(filter, "filter");
+            return removeEntriesIf(map, filter);
         }
 
         public void clear()

@@ -152,21 +152,25 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public V get(final Object key)
     {
-        final Scratch scratch = keyScratch(key);
-        return read(scratch, null, false, false);
+        final Scratch scratch = lookupScratch(key);
+        return scratch == null ? null : read(scratch, null, false, false);
     }
 
     @Override
     public V getUsing(final K key, final V reuse)
     {
-        final Scratch scratch = keyScratch(key);
-        return read(scratch, reuse, true, false);
+        final Scratch scratch = lookupScratch(key);
+        return scratch == null ? null : read(scratch, reuse, true, false);
     }
 
     @Override
     public boolean containsKey(final Object key)
     {
-        final Scratch scratch = keyScratch(key);
+        final Scratch scratch = lookupScratch(key);
+        if (scratch == null)
+        {
+            return false;
+        }
         final int present = readWithoutLock(scratch, null);
         if (present != Shard.RETRY)
         {
@@ -252,6 +256,23 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         return decodeValue(scratch.out, length, reuse, useReuse);
     }
 
+    /**
+     * A walk of the values, as {@code AbstractMap}'s, but null is rejected, as by {@code ConcurrentHashMap}.
+     */
+    @Override
+    public boolean containsValue(final Object value)
+    {
+        Objects.requireNonNull(value, "value");
+        for (final V candidate : values())
+        {
+            if (value.equals(candidate))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public int size()
     {
@@ -315,35 +336,43 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public boolean replace(final K key, final V oldValue, final V newValue)
     {
-        final Scratch scratch = keyValueScratch(key, newValue);
-        scratch.expectedLength = serializeValue(Objects.requireNonNull(oldValue, "oldValue"), scratch.expected);
-        return (update(scratch, OP_REPLACE_IF_EQUAL, false) & CHANGED) != 0;
+        Objects.requireNonNull(oldValue, "oldValue");
+        Objects.requireNonNull(newValue, "value");
+        final Scratch scratch = lookupScratch(key);
+        if (scratch == null)
+        {
+            return false;
+        }
+        scratch.valueLength = serializeValue(newValue, scratch.value);
+        scratch.expectedLength = serializeExpected(oldValue, scratch.expected);
+        return scratch.expectedLength >= 0 && (update(scratch, OP_REPLACE_IF_EQUAL, false) & CHANGED) != 0;
     }
 
     @Override
     public V remove(final Object key)
     {
-        final Scratch scratch = keyScratch(key);
-        return previous(scratch, update(scratch, OP_REMOVE, true));
+        final Scratch scratch = lookupScratch(key);
+        return scratch == null ? null : previous(scratch, update(scratch, OP_REMOVE, true));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public boolean remove(final Object key, final Object value)
     {
-        if (value == null)
+        final Scratch scratch = lookupScratch(key);
+        if (scratch == null || value == null)
         {
             return false;
         }
-        final Scratch scratch = keyScratch(key);
-        scratch.expectedLength = serializeValue((V)value, scratch.expected);
-        return (update(scratch, OP_REMOVE_IF_EQUAL, false) & CHANGED) != 0;
+        scratch.expectedLength = serializeExpected((V)value, scratch.expected);
+        return scratch.expectedLength >= 0 && (update(scratch, OP_REMOVE_IF_EQUAL, false) & CHANGED) != 0;
     }
 
     @Override
     public boolean delete(final K key)
     {
-        return (update(keyScratch(key), OP_REMOVE, false) & WAS_PRESENT) != 0;
+        final Scratch scratch = lookupScratch(key);
+        return scratch != null && (update(scratch, OP_REMOVE, false) & WAS_PRESENT) != 0;
     }
 
     @Override
@@ -395,7 +424,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public V computeIfPresent(final K key, final BiFunction<? super K, ? super V, ? extends V> function)
     {
         Objects.requireNonNull(function, "function");
-        if (read(keyScratch(key), null, false, true) == null)
+        final Scratch scratch = lookupScratch(key);
+        if (scratch == null || read(scratch, null, false, true) == null)
         {
             return null;
         }
@@ -1221,12 +1251,38 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         return scratch;
     }
 
+    /**
+     * The key's scratch for reads and removals, or null if the key is over the map's maxKeySize: such a key
+     * cannot be in the map, so it is absent, as an unknown key is for {@code HashMap}, rather than an
+     * error (which would make {@code equals} with another map throw).
+     */
+    @SuppressWarnings("unchecked")
+    private Scratch lookupScratch(final Object key)
+    {
+        Objects.requireNonNull(key, "key");
+        checkOpen();
+        final Scratch scratch = Scratch.get();
+        return scratch.setKey(keySerializer, (K)key, config.maxKeySize(), true) ? scratch : null;
+    }
+
     private Scratch keyValueScratch(final K key, final V value)
     {
         Objects.requireNonNull(value, "value");
         final Scratch scratch = keyScratch(key);
         scratch.valueLength = serializeValue(value, scratch.value);
         return scratch;
+    }
+
+    /**
+     * An expected value of {@code replace(k, old, new)} or {@code remove(k, v)}: one over the map's
+     * maxValueSize cannot be the stored one.
+     *
+     * @return its length, or -1 if it is over the limit.
+     */
+    private int serializeExpected(final V value, final UnsafeBuffer buffer)
+    {
+        final int length = valueSerializer.sizeOf(value);
+        return length > config.maxValueSize() && valueSerializer.fixedSize() < 0 ? -1 : serializeValue(value, buffer);
     }
 
     int serializeValue(final V value, final UnsafeBuffer buffer)

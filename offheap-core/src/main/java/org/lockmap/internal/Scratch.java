@@ -64,16 +64,37 @@ public final class Scratch
      */
     public <K> void setKey(final Serializer<K> serializer, final K key, final int maxSize)
     {
+        setKey(serializer, key, maxSize, false);
+    }
+
+    /**
+     * Serializes a key into {@link #key} and hashes it.
+     *
+     * @param serializer       the key serializer.
+     * @param key              the key, not null.
+     * @param maxSize          the map's key size limit.
+     * @param absentIfTooLarge for reads and removals: a variable-size key over the limit cannot be in the
+     *                         map, so return false instead of throwing.
+     * @param <K>              the key type.
+     * @return false if {@code absentIfTooLarge} and the key is over the limit (nothing was written).
+     */
+    public <K> boolean setKey(final Serializer<K> serializer, final K key, final int maxSize, final boolean absentIfTooLarge)
+    {
         // The serializer is called here for keys and in OffHeapLockMap.serializeValue for values, never from one
         // shared method: each call site keeps a type profile of its own. A shared site saw both serializers of a
         // String -> Long map, C2 inlined both at it, the value write outgrew inlining, and every lock
         // allocated its held entry (MapBenchmark.rmw -p keyType=string, -prof gc: 152 B/op, 48 once split).
         final int size = serializer.sizeOf(key);
+        if (absentIfTooLarge && size > maxSize && serializer.fixedSize() < 0)
+        {
+            return false;
+        }
         checkSize(serializer, size, maxSize, "key", "maxKeySize");
         ensure(this.key, size);
         serializer.write(key, this.key, 0);
         keyLength = size;
         keyHash = KeyHash.hash(this.key.byteArray(), size);
+        return true;
     }
 
     /**
