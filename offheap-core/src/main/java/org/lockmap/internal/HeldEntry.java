@@ -65,6 +65,13 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     /** The object the last {@link #get()} decoded, while no change has happened since. */
     private V lastRead;
     private boolean lastReadCurrent;
+    /**
+     * How deep this thread is in user code that works on this entry's native memory: a
+     * {@link #putValueBytes} writer, or a value deserializer reading the committed bytes in place. While it
+     * is, the entry may not be closed or changed: a close could free the memory under the user code's
+     * buffer (the map closed meanwhile, the hold was the last pin) or hand the key to another thread mid-write.
+     */
+    private int userCodeDepth;
 
     HeldEntry(
         final OffHeapLockMap<K, V> map, final Shard shard, final int ref, final long hash, final K key, final Scratch scratch)
@@ -120,6 +127,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
         final UnsafeBuffer view = scratch.view;
         view.wrap(address, valueLength());
+        userCodeDepth++;
         try
         {
             lastRead = map.decodeValue(view, view.capacity(), null, false);
@@ -128,6 +136,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         }
         finally
         {
+            userCodeDepth--;
             view.wrap(EMPTY);
         }
     }
@@ -172,6 +181,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
 
     public V remove()
     {
+        checkNotInUserCode();
         final V previous = previousValue(null);
         dropPendingBlock();
         pending = REMOVE;
@@ -250,7 +260,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         forgetReads();
         // One store and the key's release, no shard lock.
         if (staysPresentWord() &&
-            map.releaseWordWithoutShardLock(shard, entry, ref, pending == PUT, pendingWord))
+            map.releaseWordWithoutShardLock(scratch.guard, shard, entry, ref, pending == PUT, pendingWord))
         {
             pending = NONE;
             closed = true;
@@ -271,7 +281,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
     }
 
     /**
-     * @throws IllegalStateException if the calling thread did not lock this entry.
+     * @throws IllegalStateException if the calling thread did not lock this entry, or if it is inside user
+     *                               code working on the entry's memory ({@link #userCodeDepth}).
      */
     void checkClosingThread()
     {
@@ -280,6 +291,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             throw new IllegalStateException(
                 "a LockedEntry is closed by the thread that locked it; " + Thread.currentThread() + " did not");
         }
+        checkNotInUserCode();
     }
 
     /**
@@ -337,6 +349,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source)
     {
         checkUsable();
+        checkNotInUserCode();
         if (writer != null && writeTarget == null)
         {
             writeTarget = new UnsafeBuffer(EMPTY);
@@ -384,7 +397,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         target.wrap(spare, length);
         try
         {
-            writer.accept(target);
+            runWriter(writer, target);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -417,7 +430,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             target.wrap(shard.address(block), length);
             try
             {
-                writer.accept(target);
+                runWriter(writer, target);
             }
             catch (final RuntimeException | Error ex)
             {
@@ -448,13 +461,40 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         target.wrap(writerBytes, 0, length);
         try
         {
-            writer.accept(target);
+            runWriter(writer, target);
             return Scratch.readWord(target, length);
         }
         finally
         {
             target.wrap(EMPTY);
         }
+    }
+
+    private void runWriter(final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer target)
+    {
+        userCodeDepth++;
+        try
+        {
+            writer.accept(target);
+        }
+        finally
+        {
+            userCodeDepth--;
+        }
+    }
+
+    private void checkNotInUserCode()
+    {
+        if (userCodeDepth != 0)
+        {
+            throw insideUserCode();
+        }
+    }
+
+    private static IllegalStateException insideUserCode()
+    {
+        return new IllegalStateException(
+            "a LockedEntry cannot be closed or changed from inside its own putValueBytes writer or value deserializer");
     }
 
     private void dropPendingBlock()

@@ -895,55 +895,47 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
      * memory. Takes primitives, not the held entry, so that the entry does not escape if this is not
      * inlined.
      *
+     * <p>Inside the read guard: {@code close()} counts the keys held in a shard only after every guard is
+     * clear, so either this sees the map closed and changes nothing (the caller then releases under the
+     * shard lock, which ends the pin that close() gave this hold), or close() counts holds after this
+     * release, and this hold was never pinned. A check of {@code closed} after the release, without the
+     * guard, could not tell this hold's pin from that of a thread that took the key in between, and
+     * ending that one freed the memory under its holder ({@code StrayUnpinTest}).
+     *
+     * @param guard the calling thread's read guard.
      * @return true if released; false if the map is closed (nothing was changed).
      */
     boolean releaseWordWithoutShardLock(
-        final Shard shard, final long entry, final int ref, final boolean commit, final long word)
+        final ReadGuard guard, final Shard shard, final long entry, final int ref, final boolean commit, final long word)
     {
-        // Volatile read. No read guard is needed: the hold itself keeps the memory mapped, because close()
-        // counts every key held when it closes a shard, and frees nothing until those holds end.
-        if (closed)
+        final boolean wake;
+        guard.enter(this);
+        try
         {
-            return false;
+            // Volatile read, after the guard's full fence: close() either sees this guard or is seen here.
+            if (closed)
+            {
+                return false;
+            }
+            if (commit)
+            {
+                shard.commitPresentWord(entry, word);
+            }
+            wake = shard.releaseKey(entry);
+            if (TestHooks.ENABLED)
+            {
+                TestHooks.afterWordRelease();
+            }
         }
-        if (commit)
+        finally
         {
-            shard.commitPresentWord(entry, word);
-        }
-        final boolean wake = shard.releaseKey(entry);
-        // Volatile read, after the release's full fence: if close() counted this hold (it may have closed
-        // the shard between the check above and the release), end that hold's pin now, or the shard's
-        // memory would never be freed.
-        if (closed)
-        {
-            endHoldAfterClose(shard, entry);
+            guard.exit();
         }
         if (wake)
         {
             lot.wakeOne(shard.waitKey(ref));
         }
         return true;
-    }
-
-    private static void endHoldAfterClose(final Shard shard, final long entry)
-    {
-        if (!shard.lockAny())
-        {
-            return;
-        }
-        final boolean releaseMemory;
-        try
-        {
-            releaseMemory = shard.isClosed() && shard.endHoldAfterClose(entry);
-        }
-        finally
-        {
-            shard.unlock();
-        }
-        if (releaseMemory)
-        {
-            shard.releaseMemory();
-        }
     }
 
     /**
