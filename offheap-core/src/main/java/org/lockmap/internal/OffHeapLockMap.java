@@ -45,10 +45,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     private static final int CHANGED = 2;
     private static final long FIRST_CHUNK_LIMIT = 256L << 20;
     /**
-     * Keys an iteration or {@code clear()} copies per taking of a shard lock, on average: the lock is held
-     * for one batch's entry reads (a few microseconds at 1M entries), not a whole shard's.
+     * Keys an iteration or {@code clear()} copies at a time, on average: if it must take the shard lock,
+     * the lock is held for one batch's entry reads (a few microseconds at 1M entries), not a whole shard's.
      */
     static final int ITERATION_BATCH = 64;
+    /** How often a batch is read without the shard lock before it is read under it. */
+    private static final int OPTIMISTIC_BATCH_TRIES = 3;
     private static final java.lang.invoke.VarHandle CLOSED;
 
     static
@@ -1094,8 +1096,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     }
 
     /**
-     * Copies, under the shard's lock, the keys with a value of one batch of the shard
-     * ({@link Shard#collectPresentKeys}); call again from the returned tag until {@link Shard#TAG_END}.
+     * Copies the keys with a value of one batch of the shard ({@link Shard#collectPresentKeys}); call again
+     * from the returned tag until {@link Shard#TAG_END}. Without the shard lock, as {@code get} reads, so
+     * that an iteration does not make the shard's writers wait; under it after {@link #OPTIMISTIC_BATCH_TRIES}
+     * reads torn by writers.
      *
      * @param shard   the shard.
      * @param fromTag where the batch starts: 0 for the shard's first.
@@ -1104,10 +1108,34 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
      */
     long presentKeys(final Shard shard, final long fromTag, final List<byte[]> keys)
     {
+        final int size = keys.size();
+        final ReadGuard guard = Scratch.get().guard;
+        guard.enter(this);
+        try
+        {
+            for (int attempt = 0; attempt < OPTIMISTIC_BATCH_TRIES && !closed; attempt++)
+            {
+                final long next = shard.collectPresentKeysOptimistic(fromTag, ITERATION_BATCH, config.maxKeySize(), keys);
+                if (next != Shard.TAG_RETRY)
+                {
+                    return next;
+                }
+                keys.subList(size, keys.size()).clear();
+            }
+        }
+        finally
+        {
+            guard.exit();
+        }
         shard.lockOpen();
         try
         {
-            return shard.collectPresentKeys(fromTag, ITERATION_BATCH, keys);
+            final long next = shard.collectPresentKeys(fromTag, ITERATION_BATCH, config.maxKeySize(), keys);
+            if (next == Shard.TAG_RETRY)
+            {
+                throw new IllegalStateException("a LockMap shard is corrupt: its table holds an entry outside its memory");
+            }
+            return next;
         }
         finally
         {

@@ -32,6 +32,8 @@ public final class Shard
     public static final int RETRY = -2;
     /** One past the largest tag, an unsigned 32-bit int: {@link #collectPresentKeys} has walked the shard. */
     public static final long TAG_END = 1L << 32;
+    /** {@link #collectPresentKeys}: the state read was torn by a writer; read the batch again. */
+    public static final long TAG_RETRY = -1;
     /** The largest table: 2^27 slots, a 1 GiB block. */
     private static final int MAX_CAPACITY = 1 << 27;
 
@@ -435,6 +437,10 @@ public final class Shard
         {
             Scratch.copyFromNative(entry + layout.keyOffset, keyLength, otherKey);
         }
+        if (TestHooks.ENABLED)
+        {
+            TestHooks.beforeGiveBack();
+        }
         if (KeyLockWord.release(entry + EntryLayout.LOCK_WORD))
         {
             lot.wakeOne(waitKey(ref));
@@ -618,10 +624,32 @@ public final class Shard
     }
 
     /**
-     * Under the lock: copies the keys that have a value and whose tags lie in a range that starts at
-     * {@code fromTag} and is sized for about {@code batch} entries at the table's current capacity.
-     * Iteration walks a shard range by range, so it holds the shard lock and the heap for one batch at a
-     * time, not for the whole shard. Ranges are in tag space, not slot space, so a resize or a deletion's
+     * Without the lock, as {@link #readOptimistic} reads: {@link #collectPresentKeys} from a state that no
+     * writer was changing, so that iteration does not make this shard's writers wait.
+     *
+     * @return the first tag after the range, {@link #TAG_END} after the last range, or {@link #TAG_RETRY}
+     *         if a writer interfered (the caller discards {@code keys}' new elements).
+     */
+    public long collectPresentKeysOptimistic(
+        final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys)
+    {
+        // Volatile read (acquire): the reads below see at least the state this version stands for.
+        final long version = UnsafeApi.getLongVolatile(null, header + ShardLayout.VERSION);
+        if ((version & 1) != 0)
+        {
+            return TAG_RETRY;
+        }
+        final long next = collectPresentKeys(fromTag, batch, maxKeyLength, keys);
+        // Load fence: every read above completes before the version is read again.
+        VarHandle.loadLoadFence();
+        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? next : TAG_RETRY;
+    }
+
+    /**
+     * Copies the keys that have a value and whose tags lie in a range that starts at {@code fromTag} and
+     * is sized for about {@code batch} entries at the table's current capacity. Iteration walks a shard
+     * range by range, so it holds the shard lock (when it takes it) and the heap for one batch at a time,
+     * not for the whole shard. Ranges are in tag space, not slot space, so a resize or a deletion's
      * backward shift between two batches cannot move an entry into a range already walked: every key
      * present throughout is copied exactly once, and no key twice (a key's tag never changes).
      *
@@ -629,15 +657,26 @@ public final class Shard
      * with tags, so the range's entries lie between the home of its first tag and the first empty slot
      * after the home of its last tag; slots there that hold other tags are skipped.
      *
-     * @param fromTag the first tag of the range, an unsigned int as a long, in {@code [0, 2^32)}.
-     * @param batch   how many entries a range should hold, on average.
-     * @param keys    receives each key's bytes.
-     * @return the first tag after the range; {@link #TAG_END} after the last range.
+     * <p>Under the lock, or without it through {@link #collectPresentKeysOptimistic}: every address is
+     * bounds-checked and every key length bounded, so a state torn by a writer yields garbage to discard,
+     * never a fault or a huge allocation.
+     *
+     * @param fromTag      the first tag of the range, an unsigned int as a long, in {@code [0, 2^32)}.
+     * @param batch        how many entries a range should hold, on average.
+     * @param maxKeyLength the map's key size limit.
+     * @param keys         receives each key's bytes.
+     * @return the first tag after the range, {@link #TAG_END} after the last range, or {@link #TAG_RETRY}
+     *         if the state read was impossible (only without the lock).
      */
-    public long collectPresentKeys(final long fromTag, final int batch, final List<byte[]> keys)
+    public long collectPresentKeys(final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys)
     {
-        final int capacity = capacity();
-        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final long table = capacity > 0 ?
+            memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * SLOT) : 0;
+        if (table == 0)
+        {
+            return TAG_RETRY;
+        }
         final long toTag = Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
         final int firstHome = home((int)fromTag, capacity);
         final int homeSpan = home((int)(toTag - 1), capacity) - firstHome;
@@ -654,11 +693,22 @@ public final class Shard
                 continue;
             }
             final long tag = word >>> 32;
-            final long entry = memory.address((int)word);
-            if (tag >= fromTag && tag < toTag && isPresent(entry))
+            if (tag < fromTag || tag >= toTag)
             {
-                final byte[] bytes = new byte[keyLength(entry)];
-                UnsafeApi.copyMemory(null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, bytes.length);
+                continue;
+            }
+            final long start = memory.readableAddress((int)word, layout.keyOffset);
+            final int length = start == 0 ? -1 : keyLength(start);
+            final long entry = length < 0 || length > maxKeyLength ? 0 :
+                memory.readableAddress((int)word, layout.keyOffset + (long)length);
+            if (entry == 0)
+            {
+                return TAG_RETRY;
+            }
+            if (isPresent(entry))
+            {
+                final byte[] bytes = new byte[length];
+                UnsafeApi.copyMemory(null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, length);
                 keys.add(bytes);
             }
         }

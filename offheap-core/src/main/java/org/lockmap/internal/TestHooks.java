@@ -14,6 +14,12 @@ final class TestHooks
     /** Runs after a key is released without the shard lock, before the read guard is cleared. */
     static volatile Runnable afterWordRelease;
 
+    /**
+     * Runs when a lock without the shard lock has taken another key's word by mistake, just before it
+     * gives the word back ({@link Shard#lockFound}).
+     */
+    static volatile Runnable beforeGiveBack;
+
     private TestHooks()
     {
     }
@@ -21,7 +27,17 @@ final class TestHooks
     static void afterWordRelease()
     {
         // Volatile read: a hook set by the test thread is seen.
-        final Runnable hook = afterWordRelease;
+        run(afterWordRelease);
+    }
+
+    static void beforeGiveBack()
+    {
+        // Volatile read: a hook set by the test thread is seen.
+        run(beforeGiveBack);
+    }
+
+    private static void run(final Runnable hook)
+    {
         if (hook != null)
         {
             hook.run();

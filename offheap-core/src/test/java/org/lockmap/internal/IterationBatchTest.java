@@ -61,6 +61,37 @@ class IterationBatchTest
     }
 
     /**
+     * A batch is read without the shard lock, as {@code get} reads: a read that overlaps a writer (here:
+     * the lock held) is discarded and tried again, and the map falls back to the lock.
+     */
+    @Test
+    void aBatchReadWithoutTheLockIsRetriedWhenAWriterHoldsTheShard()
+    {
+        try (LockMap<Long, Long> map = LockMap.builder(Serializers.longs(), Serializers.longs())
+            .shards(1).expectedEntries(16).build())
+        {
+            for (long k = 0; k < 10; k++)
+            {
+                map.put(k, k);
+            }
+            final Shard shard = ((OffHeapLockMap<Long, Long>)map).shards()[0];
+            final List<byte[]> keys = new ArrayList<>();
+            shard.lockOpen();
+            try
+            {
+                assertEquals(Shard.TAG_RETRY, shard.collectPresentKeysOptimistic(0, 64, 8, keys), "a writer holds it");
+            }
+            finally
+            {
+                shard.unlock();
+            }
+            keys.clear();
+            assertEquals(Shard.TAG_END, shard.collectPresentKeysOptimistic(0, 1 << 20, 8, keys), "one batch for all");
+            assertEquals(10, keys.size());
+        }
+    }
+
+    /**
      * Between two batches the table doubles several times and deletions shift runs back: no key is seen
      * twice, and every key present throughout is seen once. A walk by slot ranges fails this.
      */

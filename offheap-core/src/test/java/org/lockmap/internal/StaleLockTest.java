@@ -176,6 +176,69 @@ class StaleLockTest
         }
     }
 
+    /**
+     * Found by review: the give-back used to decide from the waiter count read before its release, so a
+     * waiter that timed out in between (its own removal failing on the mistaken hold) left the
+     * placeholder behind for good. The waiter's timeout is put in that window by a {@link TestHooks} hook.
+     */
+    @Test
+    void aWaiterThatTimesOutWhileAStaleLockHoldsThePlaceholderDoesNotLeaveItBehind()
+    {
+        assertTrue(TestHooks.ENABLED, "run with -Dlockmap.testHooks=true (the build's surefire sets it)");
+        final int ref = put(one);
+        final long version = shard.version();
+        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
+        remove(one);
+        final int placeholder;
+        shard.lockOpen();
+        try
+        {
+            // Key two locked while absent, with a waiter registered; then its holder releases it.
+            placeholder = shard.insert(two.bytes(), two.length(), two.hash());
+            shard.addWaiter(shard.address(placeholder), 1);
+            shard.releaseKey(shard.address(placeholder));
+        }
+        finally
+        {
+            shard.unlock();
+        }
+        assertEquals(ref, placeholder, "the freed entry is reused for the placeholder");
+        TestHooks.beforeGiveBack = () ->
+        {
+            // The waiter times out: it deregisters and tries to remove the placeholder, which fails
+            // because the stale lock holds its word.
+            shard.lockOpen();
+            try
+            {
+                shard.addWaiter(shard.address(placeholder), -1);
+                shard.removeIfUnused(placeholder, two.hash());
+                assertEquals(placeholder, shard.find(two.bytes(), two.length(), two.hash()), "still there");
+            }
+            finally
+            {
+                shard.unlock();
+            }
+        };
+        try
+        {
+            assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()));
+        }
+        finally
+        {
+            TestHooks.beforeGiveBack = null;
+        }
+        assertEquals(EntryLayout.DEAD, lockWord(ref), "the placeholder is removed");
+        shard.lockOpen();
+        try
+        {
+            assertEquals(0, shard.find(two.bytes(), two.length(), two.hash()));
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
     @Test
     void aLookupThatMeetsAWriterFindsNothing()
     {
