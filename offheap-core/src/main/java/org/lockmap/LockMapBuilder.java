@@ -125,11 +125,23 @@ public final class LockMapBuilder<K, V>
      */
     public LockMap<K, V> build()
     {
+        checkFixedSize(keySerializer, maxKeySize, "key", "maxKeySize");
+        checkFixedSize(valueSerializer, maxValueSize, "value", "maxValueSize");
         final int shardCount = shards != 0 ? shards :
             Math.min(1024, Math.max(16, 16 * Runtime.getRuntime().availableProcessors()));
         return OffHeapLockMap.create(new MapConfig<>(
             keySerializer, valueSerializer, expectedEntries, averageKeySize, averageValueSize,
             Integer.highestOneBit(shardCount - 1 == 0 ? 1 : (shardCount - 1) << 1), maxKeySize, maxValueSize));
+    }
+
+    /** A fixed size over the limit would make a map that can hold nothing; say so now. */
+    private static void checkFixedSize(final Serializer<?> serializer, final int limit, final String what, final String limitName)
+    {
+        if (serializer.fixedSize() > limit)
+        {
+            throw new IllegalArgumentException(what + "s of " + serializer.fingerprint() + " are " + serializer.fixedSize() +
+                " bytes, over the " + limitName + " of " + limit + "; raise it with " + limitName + "(int)");
+        }
     }
 
     private static long positive(final String name, final long value)

@@ -122,6 +122,10 @@ class ViewContractTest
             assertNull(map.get(2L));
             assertEquals(Map.of(1L, "newer", 3L, "keep"), new HashMap<>(map));
             assertFalse(map.values().removeIf("absent"::equals));
+            assertTrue(map.values().remove("keep"));
+            assertFalse(map.values().remove("keep"));
+            assertFalse(map.values().remove(null));
+            assertEquals(Map.of(1L, "newer"), new HashMap<>(map));
         }
     }
 
@@ -161,6 +165,17 @@ class ViewContractTest
             assertThrows(IllegalArgumentException.class, () -> map.replace("a", "1", longValue));
             assertEquals(Map.of("a", "1"), new HashMap<>(map));
         }
+    }
+
+    @Test
+    void aFixedSizeOverItsLimitIsRejectedWhenTheMapIsBuilt()
+    {
+        final IllegalArgumentException keys = assertThrows(IllegalArgumentException.class,
+            () -> LockMap.builder(Serializers.uuids(), Serializers.longs()).maxKeySize(8).build());
+        assertTrue(keys.getMessage().contains("maxKeySize"), keys.getMessage());
+        final IllegalArgumentException values = assertThrows(IllegalArgumentException.class,
+            () -> LockMap.builder(Serializers.longs(), Serializers.longs()).maxValueSize(4).build());
+        assertTrue(values.getMessage().contains("maxValueSize"), values.getMessage());
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     static final int ITERATION_BATCH = 64;
     /** How often a batch is read without the shard lock before it is read under it. */
     private static final int OPTIMISTIC_BATCH_TRIES = 3;
+    /** How long a batch waits, in spins, for a writer to free the shard lock before reading under it. */
+    private static final int WRITER_SPINS = 1_000;
     private static final java.lang.invoke.VarHandle CLOSED;
 
     static
@@ -1109,28 +1111,61 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     long presentKeys(final Shard shard, final long fromTag, final List<byte[]> keys)
     {
         final int size = keys.size();
+        try
+        {
+            final long next = presentKeysWithoutLock(shard, fromTag, keys, size);
+            return next != Shard.TAG_RETRY ? next : presentKeysUnderLock(shard, fromTag, keys);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // A half-copied batch would be returned again with the whole one if the caller went on.
+            keys.subList(size, keys.size()).clear();
+            throw ex;
+        }
+    }
+
+    /**
+     * Up to {@link #OPTIMISTIC_BATCH_TRIES} walks that a writer tore; a writer holding the shard lock
+     * when a walk would start is waited out briefly instead of costing a try.
+     */
+    private long presentKeysWithoutLock(final Shard shard, final long fromTag, final List<byte[]> keys, final int size)
+    {
         final ReadGuard guard = Scratch.get().guard;
         guard.enter(this);
         try
         {
-            for (int attempt = 0; attempt < OPTIMISTIC_BATCH_TRIES && !closed; attempt++)
+            int torn = 0;
+            for (int spins = 0; torn < OPTIMISTIC_BATCH_TRIES && spins < WRITER_SPINS && !closed; )
             {
-                final long next = shard.collectPresentKeysOptimistic(fromTag, ITERATION_BATCH, config.maxKeySize(), keys);
+                final long version = shard.version();
+                if ((version & 1) != 0)
+                {
+                    spins++;
+                    Thread.onSpinWait();
+                    continue;
+                }
+                final long next = shard.collectPresentKeysOptimistic(fromTag, ITERATION_BATCH, config.maxKeySize(), keys, version);
                 if (next != Shard.TAG_RETRY)
                 {
                     return next;
                 }
                 keys.subList(size, keys.size()).clear();
+                torn++;
             }
+            return Shard.TAG_RETRY;
         }
         finally
         {
             guard.exit();
         }
+    }
+
+    private long presentKeysUnderLock(final Shard shard, final long fromTag, final List<byte[]> keys)
+    {
         shard.lockOpen();
         try
         {
-            final long next = shard.collectPresentKeys(fromTag, ITERATION_BATCH, config.maxKeySize(), keys);
+            final long next = shard.collectPresentKeys(fromTag, ITERATION_BATCH, config.maxKeySize(), keys, Shard.LOCKED);
             if (next == Shard.TAG_RETRY)
             {
                 throw new IllegalStateException("a LockMap shard is corrupt: its table holds an entry outside its memory");

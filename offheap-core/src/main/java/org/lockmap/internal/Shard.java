@@ -18,9 +18,9 @@ import java.util.List;
  * above 3/4 full, under this shard's lock only: the other shards go on.
  *
  * <p>Thread-safety: every method whose Javadoc says "under the lock" must be called by the thread that
- * holds this shard's lock ({@link #lockOpen()}). {@link #readOptimistic}, {@link #findToLock} and
- * {@link #lockFound} run without it, inside the map's {@link ReadGuard}, which keeps the memory mapped
- * while they run.
+ * holds this shard's lock ({@link #lockOpen()}). {@link #readOptimistic}, {@link #findToLock},
+ * {@link #lockFound} and {@link #collectPresentKeysOptimistic} run without it, inside the map's
+ * {@link ReadGuard}, which keeps the memory mapped while they run.
  */
 public final class Shard
 {
@@ -34,6 +34,8 @@ public final class Shard
     public static final long TAG_END = 1L << 32;
     /** {@link #collectPresentKeys}: the state read was torn by a writer; read the batch again. */
     public static final long TAG_RETRY = -1;
+    /** {@link #collectPresentKeys}'s version under the shard lock: no version to check. */
+    public static final long LOCKED = -1;
     /** The largest table: 2^27 slots, a 1 GiB block. */
     private static final int MAX_CAPACITY = 1 << 27;
 
@@ -627,22 +629,25 @@ public final class Shard
      * Without the lock, as {@link #readOptimistic} reads: {@link #collectPresentKeys} from a state that no
      * writer was changing, so that iteration does not make this shard's writers wait.
      *
+     * @param version what {@link #version()} returned before, even.
      * @return the first tag after the range, {@link #TAG_END} after the last range, or {@link #TAG_RETRY}
      *         if a writer interfered (the caller discards {@code keys}' new elements).
      */
     public long collectPresentKeysOptimistic(
-        final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys)
+        final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys, final long version)
     {
-        // Volatile read (acquire): the reads below see at least the state this version stands for.
-        final long version = UnsafeApi.getLongVolatile(null, header + ShardLayout.VERSION);
-        if ((version & 1) != 0)
-        {
-            return TAG_RETRY;
-        }
-        final long next = collectPresentKeys(fromTag, batch, maxKeyLength, keys);
-        // Load fence: every read above completes before the version is read again.
+        final long next = collectPresentKeys(fromTag, batch, maxKeyLength, keys, version);
+        return unchangedSince(version) ? next : TAG_RETRY;
+    }
+
+    /**
+     * Without the lock: whether no writer has taken the shard lock since {@code version} was read.
+     */
+    private boolean unchangedSince(final long version)
+    {
+        // Load fence: every read before this completes before the version is read again.
         VarHandle.loadLoadFence();
-        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? next : TAG_RETRY;
+        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version;
     }
 
     /**
@@ -658,17 +663,20 @@ public final class Shard
      * after the home of its last tag; slots there that hold other tags are skipped.
      *
      * <p>Under the lock, or without it through {@link #collectPresentKeysOptimistic}: every address is
-     * bounds-checked and every key length bounded, so a state torn by a writer yields garbage to discard,
-     * never a fault or a huge allocation.
+     * bounds-checked and every key length bounded, so a state torn by a writer cannot fault, and without
+     * the lock the version is checked again before each key is copied, so a torn walk stops there and
+     * allocates only what a walk under the lock would.
      *
      * @param fromTag      the first tag of the range, an unsigned int as a long, in {@code [0, 2^32)}.
      * @param batch        how many entries a range should hold, on average.
      * @param maxKeyLength the map's key size limit.
      * @param keys         receives each key's bytes.
+     * @param version      without the lock, the version the walk started from; under it, {@link #LOCKED}.
      * @return the first tag after the range, {@link #TAG_END} after the last range, or {@link #TAG_RETRY}
-     *         if the state read was impossible (only without the lock).
+     *         if the state read was torn or impossible (only without the lock).
      */
-    public long collectPresentKeys(final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys)
+    public long collectPresentKeys(
+        final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys, final long version)
     {
         final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = capacity > 0 ?
@@ -707,6 +715,10 @@ public final class Shard
             }
             if (isPresent(entry))
             {
+                if (version != LOCKED && !unchangedSince(version))
+                {
+                    return TAG_RETRY;
+                }
                 final byte[] bytes = new byte[length];
                 UnsafeApi.copyMemory(null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, length);
                 keys.add(bytes);

@@ -76,17 +76,20 @@ class IterationBatchTest
             }
             final Shard shard = ((OffHeapLockMap<Long, Long>)map).shards()[0];
             final List<byte[]> keys = new ArrayList<>();
+            final long before = shard.version();
             shard.lockOpen();
             try
             {
-                assertEquals(Shard.TAG_RETRY, shard.collectPresentKeysOptimistic(0, 64, 8, keys), "a writer holds it");
+                assertEquals(Shard.TAG_RETRY, shard.collectPresentKeysOptimistic(0, 64, 8, keys, before),
+                    "a writer took the lock since the walk began");
             }
             finally
             {
                 shard.unlock();
             }
-            keys.clear();
-            assertEquals(Shard.TAG_END, shard.collectPresentKeysOptimistic(0, 1 << 20, 8, keys), "one batch for all");
+            assertTrue(keys.isEmpty(), "a torn walk stops before it copies a key");
+            assertEquals(Shard.TAG_END, shard.collectPresentKeysOptimistic(0, 1 << 20, 8, keys, shard.version()),
+                "one batch for all");
             assertEquals(10, keys.size());
         }
     }
