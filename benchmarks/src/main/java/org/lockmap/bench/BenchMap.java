@@ -1,5 +1,7 @@
 package org.lockmap.bench;
 
+import java.util.Set;
+
 /**
  * One map under test, with {@code Long} values and keys of a {@link KeyKind}, behind the four operations
  * the suite measures. A JMH fork builds exactly one implementation, so every call site below stays
@@ -54,11 +56,24 @@ public abstract class BenchMap<K> implements AutoCloseable
     public abstract long size();
 
     /**
+     * @return the map's key set view.
+     */
+    public abstract Set<K> keySet();
+
+    /**
      * Walks the map's {@code keySet()} iterator once, as a user's monitoring or snapshot thread would.
      *
      * @return the sum of the keys' hash codes, so that no key's decoding can be skipped.
      */
-    public abstract long iterateKeys();
+    public final long iterateKeys()
+    {
+        long sum = 0;
+        for (final K key : keySet())
+        {
+            sum += key.hashCode();
+        }
+        return sum;
+    }
 
     /**
      * @return bytes of native memory the map reports for itself, or -1 for an on-heap map.

@@ -1,5 +1,6 @@
 package org.lockmap.bench;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,14 +47,9 @@ final class ChmTarget<K> extends BenchMap<K>
     }
 
     @Override
-    public long iterateKeys()
+    public Set<K> keySet()
     {
-        long sum = 0;
-        for (final K key : map.keySet())
-        {
-            sum += key.hashCode();
-        }
-        return sum;
+        return map.keySet();
     }
 
     @Override

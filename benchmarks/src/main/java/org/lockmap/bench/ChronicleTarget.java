@@ -4,6 +4,7 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
+import java.util.Set;
 
 /**
  * Chronicle Map with {@code Long} values, in anonymous off-heap memory (not persisted), sized for the
@@ -72,14 +73,9 @@ final class ChronicleTarget<K> extends BenchMap<K>
     }
 
     @Override
-    public long iterateKeys()
+    public Set<K> keySet()
     {
-        long sum = 0;
-        for (final K key : map.keySet())
-        {
-            sum += key.hashCode();
-        }
-        return sum;
+        return map.keySet();
     }
 
     @Override

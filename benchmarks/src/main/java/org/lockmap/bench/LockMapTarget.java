@@ -3,6 +3,7 @@ package org.lockmap.bench;
 import org.lockmap.LockMap;
 import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
+import java.util.Set;
 
 /**
  * LockMap with {@code Long} values (8 bytes, fixed size), in anonymous native memory.
@@ -54,14 +55,9 @@ final class LockMapTarget<K> extends BenchMap<K>
     }
 
     @Override
-    public long iterateKeys()
+    public Set<K> keySet()
     {
-        long sum = 0;
-        for (final K key : map.keySet())
-        {
-            sum += key.hashCode();
-        }
-        return sum;
+        return map.keySet();
     }
 
     @Override

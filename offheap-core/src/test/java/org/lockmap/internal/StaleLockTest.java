@@ -139,12 +139,16 @@ class StaleLockTest
         assertEquals(ref, shard.lockFound(found, version, one.bytes(), one.length()));
     }
 
+    /** A lookup of key one that went stale: one removed, its entry reused for a placeholder of key two. */
+    private record StalePlaceholder(int found, long version, int placeholder)
+    {
+    }
+
     /**
-     * Found by review: the stale CAS can land between a placeholder holder's release and its removal,
-     * which then fails; the give-back must remove the placeholder itself, or it stays forever.
+     * Looks key one up, removes it, then locks key two while absent (reusing one's entry) with
+     * {@code waiters} registered waiters, and releases it: what a stale CAS on one's ref would then take.
      */
-    @Test
-    void aStaleLockGivingBackAnUnusedPlaceholderRemovesIt()
+    private StalePlaceholder staleLookupThenPlaceholder(final int waiters)
     {
         final int ref = put(one);
         final long version = shard.version();
@@ -154,26 +158,42 @@ class StaleLockTest
         shard.lockOpen();
         try
         {
-            // Key two locked while absent, then released; its holder's removal is what the CAS would beat.
             placeholder = shard.insert(two.bytes(), two.length(), two.hash());
-            assertFalse(shard.releaseKey(shard.address(placeholder)));
+            shard.addWaiter(shard.address(placeholder), waiters);
+            assertFalse(shard.releaseKey(shard.address(placeholder)), "no thread is parked on the word");
         }
         finally
         {
             shard.unlock();
         }
         assertEquals(ref, placeholder, "the freed entry is reused for the placeholder");
-        assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()));
-        assertEquals(EntryLayout.DEAD, lockWord(ref), "the placeholder is removed");
+        return new StalePlaceholder(found, version, placeholder);
+    }
+
+    private int findUnderLock(final Key key)
+    {
         shard.lockOpen();
         try
         {
-            assertEquals(0, shard.find(two.bytes(), two.length(), two.hash()));
+            return shard.find(key.bytes(), key.length(), key.hash());
         }
         finally
         {
             shard.unlock();
         }
+    }
+
+    /**
+     * Found by review: the stale CAS can land between a placeholder holder's release and its removal,
+     * which then fails; the give-back must remove the placeholder itself, or it stays forever.
+     */
+    @Test
+    void aStaleLockGivingBackAnUnusedPlaceholderRemovesIt()
+    {
+        final StalePlaceholder stale = staleLookupThenPlaceholder(0);
+        assertEquals(0, shard.lockFound(stale.found(), stale.version(), one.bytes(), one.length()));
+        assertEquals(EntryLayout.DEAD, lockWord(stale.placeholder()), "the placeholder is removed");
+        assertEquals(0, findUnderLock(two));
     }
 
     /**
@@ -185,24 +205,8 @@ class StaleLockTest
     void aWaiterThatTimesOutWhileAStaleLockHoldsThePlaceholderDoesNotLeaveItBehind()
     {
         assertTrue(TestHooks.ENABLED, "run with -Dlockmap.testHooks=true (the build's surefire sets it)");
-        final int ref = put(one);
-        final long version = shard.version();
-        final int found = shard.findToLock(one.bytes(), one.length(), one.hash(), version);
-        remove(one);
-        final int placeholder;
-        shard.lockOpen();
-        try
-        {
-            // Key two locked while absent, with a waiter registered; then its holder releases it.
-            placeholder = shard.insert(two.bytes(), two.length(), two.hash());
-            shard.addWaiter(shard.address(placeholder), 1);
-            shard.releaseKey(shard.address(placeholder));
-        }
-        finally
-        {
-            shard.unlock();
-        }
-        assertEquals(ref, placeholder, "the freed entry is reused for the placeholder");
+        final StalePlaceholder stale = staleLookupThenPlaceholder(1);
+        final int placeholder = stale.placeholder();
         TestHooks.beforeGiveBack = () ->
         {
             // The waiter times out: it deregisters and tries to remove the placeholder, which fails
@@ -212,31 +216,23 @@ class StaleLockTest
             {
                 shard.addWaiter(shard.address(placeholder), -1);
                 shard.removeIfUnused(placeholder, two.hash());
-                assertEquals(placeholder, shard.find(two.bytes(), two.length(), two.hash()), "still there");
             }
             finally
             {
                 shard.unlock();
             }
+            assertEquals(placeholder, findUnderLock(two), "still there");
         };
         try
         {
-            assertEquals(0, shard.lockFound(found, version, one.bytes(), one.length()));
+            assertEquals(0, shard.lockFound(stale.found(), stale.version(), one.bytes(), one.length()));
         }
         finally
         {
             TestHooks.beforeGiveBack = null;
         }
-        assertEquals(EntryLayout.DEAD, lockWord(ref), "the placeholder is removed");
-        shard.lockOpen();
-        try
-        {
-            assertEquals(0, shard.find(two.bytes(), two.length(), two.hash()));
-        }
-        finally
-        {
-            shard.unlock();
-        }
+        assertEquals(EntryLayout.DEAD, lockWord(placeholder), "the placeholder is removed");
+        assertEquals(0, findUnderLock(two));
     }
 
     @Test
