@@ -16,9 +16,8 @@ import java.util.function.Predicate;
 /**
  * The key, value and entry views of an {@link OffHeapLockMap}. Iteration is weakly consistent: it copies
  * a batch of one shard's keys at a time, without the shard's lock if it can
- * ({@link OffHeapLockMap#presentKeys}); value
- * and entry iterators then read each value as they go, skipping keys removed meanwhile (the key iterator
- * returns the copied keys as they are). Every key present for the whole iteration is returned exactly
+ * ({@link OffHeapLockMap#presentKeys}); value and entry iterators then read each value as they go,
+ * skipping keys removed meanwhile (the key iterator returns the copied keys as they are). Every key present for the whole iteration is returned exactly
  * once, and no key twice. As {@code ConcurrentHashMap}'s, the views' spliterators are {@code CONCURRENT}
  * and not {@code SIZED} (a stream of a changing map must not expect the size it started with), and the
  * value and entry views' {@code removeIf} (and the value view's {@code remove}) removes an entry only if

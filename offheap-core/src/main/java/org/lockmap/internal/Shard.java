@@ -36,6 +36,8 @@ public final class Shard
     public static final long TAG_RETRY = -1;
     /** {@link #collectPresentKeys}'s version under the shard lock: no version to check. */
     public static final long LOCKED = -1;
+    /** How many slots a walk without the lock reads between checks of the version, a power of two. */
+    private static final int TORN_CHECK_EVERY = 256;
     /** The largest table: 2^27 slots, a 1 GiB block. */
     private static final int MAX_CAPACITY = 1 << 27;
 
@@ -691,6 +693,11 @@ public final class Shard
         int slot = firstHome;
         for (int step = 0; step < capacity; step++, slot = next(slot, capacity))
         {
+            // A torn walk may read garbage as a long run of full slots: it stops at the next check.
+            if ((step & (TORN_CHECK_EVERY - 1)) == TORN_CHECK_EVERY - 1 && version != LOCKED && !unchangedSince(version))
+            {
+                return TAG_RETRY;
+            }
             final long word = UnsafeApi.getLong(table + (long)slot * SLOT);
             if (word == 0)
             {
