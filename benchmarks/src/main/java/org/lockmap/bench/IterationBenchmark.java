@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One thread walks the whole map's {@code keySet()} over and over while another writes random keys
- * ({@code set}, as in {@link MapBenchmark}), side by side for the three maps, 1M {@code Long -> Long}
- * entries. Sample time, so the result shows both what a full walk takes ({@code iterate}) and what the
+ * One thread walks the whole map's {@code keySet()} over and over ({@code iterateWhileWriting}), or polls
+ * its {@code size()} ({@code sizeWhileWriting}), while another writes random keys ({@code set}, as in
+ * {@link MapBenchmark}), side by side for the three maps, 1M {@code Long -> Long} entries. Sample time, so the result shows both what a full walk takes ({@code iterate}) and what the
  * walk does to the writer's latency ({@code write}: its percentiles and maximum): a map that copies a
  * whole shard's keys under the shard's lock makes every writer of that shard wait for the copy.
  *
@@ -88,5 +88,27 @@ public class IterationBenchmark extends PeerBenchmark
     {
         final int i = p.next();
         target.set(keys[i], values[i]);
+    }
+
+    /**
+     * @return the map's size, as a thread that polls it for monitoring would read it.
+     */
+    @Benchmark
+    @Group("sizeWhileWriting")
+    @GroupThreads(1)
+    public long size()
+    {
+        return target.size();
+    }
+
+    /**
+     * @param p the key picker.
+     */
+    @Benchmark
+    @Group("sizeWhileWriting")
+    @GroupThreads(1)
+    public void writeBesideSize(final Picker p)
+    {
+        write(p);
     }
 }

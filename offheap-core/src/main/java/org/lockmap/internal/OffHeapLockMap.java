@@ -283,23 +283,52 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         return (int)Math.min(Integer.MAX_VALUE, sizeLong());
     }
 
+    /**
+     * The sum of the shards' counts, each read as {@code get} reads, without the shard lock (under it only
+     * after {@link #OPTIMISTIC_BATCH_TRIES} reads torn by writers): exact when no writer runs, and
+     * otherwise a sum of counts that were each exact at some moment during the call, as
+     * {@code ConcurrentHashMap}'s. A thread that polls the size makes no writer wait.
+     */
     @Override
     public long sizeLong()
     {
         long size = 0;
         for (final Shard shard : shards)
         {
-            shard.lockOpen();
-            try
-            {
-                size += shard.size();
-            }
-            finally
-            {
-                shard.unlock();
-            }
+            size += shardSize(shard);
         }
         return size;
+    }
+
+    private long shardSize(final Shard shard)
+    {
+        final ReadGuard guard = Scratch.get().guard;
+        guard.enter(this);
+        try
+        {
+            for (int attempt = 0; attempt < OPTIMISTIC_BATCH_TRIES && !closed; attempt++)
+            {
+                final long size = shard.sizeOptimistic();
+                if (size >= 0)
+                {
+                    return size;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        finally
+        {
+            guard.exit();
+        }
+        shard.lockOpen();
+        try
+        {
+            return shard.size();
+        }
+        finally
+        {
+            shard.unlock();
+        }
     }
 
     @Override

@@ -643,6 +643,24 @@ public final class Shard
     }
 
     /**
+     * Without the lock, as {@link #readOptimistic} reads: the entries with a value, from a state no writer
+     * was changing.
+     *
+     * @return the count, or -1 if a writer interfered.
+     */
+    public long sizeOptimistic()
+    {
+        // Volatile read (acquire): the size read below is at least as new as this version.
+        final long version = UnsafeApi.getLongVolatile(null, header + ShardLayout.VERSION);
+        if ((version & 1) != 0)
+        {
+            return -1;
+        }
+        final long size = UnsafeApi.getLong(header + ShardLayout.SIZE);
+        return unchangedSince(version) ? size : -1;
+    }
+
+    /**
      * Without the lock: whether no writer has taken the shard lock since {@code version} was read.
      */
     private boolean unchangedSince(final long version)
