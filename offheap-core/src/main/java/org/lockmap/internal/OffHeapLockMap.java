@@ -376,8 +376,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         {
             return false;
         }
-        scratch.valueLength = serializeValue(newValue, scratch.value);
-        scratch.expectedLength = serializeExpected(oldValue, scratch.expected);
+        scratch.valueLength = serializeValue(newValue, scratch.value, false);
+        scratch.expectedLength = serializeValue(oldValue, scratch.expected, true);
         return scratch.expectedLength >= 0 && (update(scratch, OP_REPLACE_IF_EQUAL, false) & CHANGED) != 0;
     }
 
@@ -397,7 +397,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         {
             return false;
         }
-        scratch.expectedLength = serializeExpected((V)value, scratch.expected);
+        scratch.expectedLength = serializeValue((V)value, scratch.expected, true);
         return scratch.expectedLength >= 0 && (update(scratch, OP_REMOVE_IF_EQUAL, false) & CHANGED) != 0;
     }
 
@@ -1353,26 +1353,28 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         Objects.requireNonNull(value, "value");
         final Scratch scratch = keyScratch(key);
-        scratch.valueLength = serializeValue(value, scratch.value);
+        scratch.valueLength = serializeValue(value, scratch.value, false);
         return scratch;
     }
 
     /**
-     * An expected value of {@code replace(k, old, new)} or {@code remove(k, v)}: one over the map's
-     * maxValueSize cannot be the stored one.
+     * Serializes a value into a scratch buffer.
      *
-     * @return its length, or -1 if it is over the limit.
+     * @param value            the value.
+     * @param buffer           the buffer.
+     * @param absentIfTooLarge for the expected value of {@code replace(k, old, new)} or {@code remove(k, v)}:
+     *                         one over the map's maxValueSize cannot be the stored one, so return -1 instead
+     *                         of throwing.
+     * @return its length, or -1 (only with {@code absentIfTooLarge}).
      */
-    private int serializeExpected(final V value, final UnsafeBuffer buffer)
-    {
-        final int length = valueSerializer.sizeOf(value);
-        return length > config.maxValueSize() && valueSerializer.fixedSize() < 0 ? -1 : serializeValue(value, buffer);
-    }
-
-    int serializeValue(final V value, final UnsafeBuffer buffer)
+    int serializeValue(final V value, final UnsafeBuffer buffer, final boolean absentIfTooLarge)
     {
         // Its own call sites for the serializer, apart from the key's in Scratch.setKey (see there).
         final int length = valueSerializer.sizeOf(value);
+        if (absentIfTooLarge && length > config.maxValueSize() && valueSerializer.fixedSize() < 0)
+        {
+            return -1;
+        }
         Scratch.checkSize(valueSerializer, length, config.maxValueSize(), "value", "maxValueSize");
         Scratch.ensure(buffer, length);
         valueSerializer.write(value, buffer, 0);
