@@ -1,5 +1,6 @@
 package org.lockmap.bench;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,6 +60,26 @@ public abstract class BenchMap<K> implements AutoCloseable
      * @return the map's key set view.
      */
     public abstract Set<K> keySet();
+
+    /**
+     * @return the map's entry set view.
+     */
+    public abstract Set<Map.Entry<K, Long>> entrySet();
+
+    /**
+     * Walks the map's {@code entrySet()} iterator once, reading every value.
+     *
+     * @return the sum of the keys' hash codes and the values.
+     */
+    public final long iterateEntries()
+    {
+        long sum = 0;
+        for (final Map.Entry<K, Long> entry : entrySet())
+        {
+            sum += entry.getKey().hashCode() + entry.getValue();
+        }
+        return sum;
+    }
 
     /**
      * Walks the map's {@code keySet()} iterator once, as a user's monitoring or snapshot thread would.

@@ -1,5 +1,6 @@
 package org.lockmap.bench;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,6 +51,12 @@ final class ChmTarget<K> extends BenchMap<K>
     public Set<K> keySet()
     {
         return map.keySet();
+    }
+
+    @Override
+    public Set<Map.Entry<K, Long>> entrySet()
+    {
+        return map.entrySet();
     }
 
     @Override

@@ -4,6 +4,7 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -76,6 +77,12 @@ final class ChronicleTarget<K> extends BenchMap<K>
     public Set<K> keySet()
     {
         return map.keySet();
+    }
+
+    @Override
+    public Set<Map.Entry<K, Long>> entrySet()
+    {
+        return map.entrySet();
     }
 
     @Override

@@ -35,6 +35,10 @@ public class IterationBenchmark extends PeerBenchmark
     @Param("1000000")
     public int entries;
 
+    /** What {@code iterate} walks: {@code keys} ({@code keySet()}) or {@code entries} ({@code entrySet()}, every value read). */
+    @Param("keys")
+    public String view;
+
     BenchMap<Long> target;
     Long[] keys;
     Long[] values;
@@ -75,7 +79,7 @@ public class IterationBenchmark extends PeerBenchmark
     @GroupThreads(1)
     public long iterate()
     {
-        return target.iterateKeys();
+        return "entries".equals(view) ? target.iterateEntries() : target.iterateKeys();
     }
 
     /**

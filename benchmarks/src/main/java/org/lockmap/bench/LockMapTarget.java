@@ -3,6 +3,7 @@ package org.lockmap.bench;
 import org.lockmap.LockMap;
 import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -58,6 +59,12 @@ final class LockMapTarget<K> extends BenchMap<K>
     public Set<K> keySet()
     {
         return map.keySet();
+    }
+
+    @Override
+    public Set<Map.Entry<K, Long>> entrySet()
+    {
+        return map.entrySet();
     }
 
     @Override
