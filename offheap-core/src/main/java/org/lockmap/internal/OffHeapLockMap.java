@@ -106,6 +106,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         this.keySerializer = config.keySerializer();
         this.valueSerializer = config.valueSerializer();
         this.layout = new EntryLayout(keySerializer, valueSerializer, policyWords);
+        checkLargestEntry(layout, config);
         this.lockWithoutShardLock = policyWords == 0;
         final int shardCount = config.shards();
         // Keys do not spread evenly: leave each shard room for four standard deviations above the mean,
@@ -1355,6 +1356,23 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final Scratch scratch = keyScratch(key);
         scratch.valueLength = serializeValue(value, scratch.value, false);
         return scratch;
+    }
+
+    /**
+     * An entry holds the key and, for fixed sizes, the value (twice, for values of more than 8 bytes); a
+     * block is at most {@link ShardMemory#MAX_BLOCK}. Computed in long: a fixed value near 1 GiB makes an
+     * int entry size wrap.
+     */
+    private static void checkLargestEntry(final EntryLayout layout, final MapConfig<?, ?> config)
+    {
+        final long keyBytes = ((long)(layout.fixedKeySize >= 0 ? layout.fixedKeySize : config.maxKeySize()) + 7) & ~7L;
+        final long valueBytes = layout.wordValue ? Long.BYTES : 2L * layout.valueSlotStride;
+        final long largest = layout.keyOffset + keyBytes + valueBytes;
+        if (largest > ShardMemory.MAX_BLOCK)
+        {
+            throw new IllegalArgumentException("a LockMap entry would take up to " + largest + " bytes (the key, and a " +
+                "fixed-size value twice), over the 1 GiB a block can hold; lower maxKeySize or use a smaller fixed value");
+        }
     }
 
     /**

@@ -66,7 +66,17 @@ public final class Shard
         this.lockWaitKey = ~(long)index;
         this.memory = new ShardMemory(firstChunkBytes);
         this.header = memory.headerAddress();
-        final int tableRef = allocateTable(initialCapacity);
+        final int tableRef;
+        try
+        {
+            tableRef = allocateTable(initialCapacity);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // The table may need a chunk of its own, whose mmap can fail: unmap the first chunk too.
+            memory.release();
+            throw ex;
+        }
         UnsafeApi.putInt(header + ShardLayout.TABLE_REF, tableRef);
         UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, initialCapacity);
     }

@@ -38,6 +38,8 @@ public final class ShardMemory implements FutexWord
     private static final VarHandle INT_HANDLE = ValueLayout.JAVA_INT.varHandle();
     private static final int MAX_CHUNKS = 32;
     private static final long CHUNK_GRAIN = 64 * 1024;
+    /** The largest block {@link #allocate} and {@link #allocateExact} hand out: 1 GiB. */
+    public static final int MAX_BLOCK = 1 << 30;
     /**
      * Offsets are 8-byte units in an int: the space ends at 32 GiB. The chunk that crosses it is cut
      * there and later chunks are empty, so a block never gets a ref that wraps.
@@ -151,6 +153,7 @@ public final class ShardMemory implements FutexWord
      */
     public int allocate(final int size)
     {
+        checkBlockSize(size);
         final int sizeClass = sizeClass(size);
         final int blockSize = classSize(sizeClass, size);
         final long headAddress = headerAddress + ShardLayout.FREE_LISTS + (long)sizeClass * Integer.BYTES;
@@ -174,6 +177,7 @@ public final class ShardMemory implements FutexWord
      */
     public int allocateExact(final int size)
     {
+        checkBlockSize(size);
         return size <= ShardLayout.SMALL_LIMIT ? allocate(size) : allocateFromTop((size + 7) & ~7);
     }
 
@@ -192,6 +196,18 @@ public final class ShardMemory implements FutexWord
         }
         // The class of 2^k bytes, k = floor(log2(size)); for 1 KiB < size < 2 KiB that is the 1 KiB class.
         pushFree(ref, ShardLayout.SMALL_LIMIT / 8 + (31 - Integer.numberOfLeadingZeros(size)) - 10);
+    }
+
+    /**
+     * The largest class, 2^31, does not fit the int sizes used here: a block of more than 2^30 bytes would
+     * wrap negative and move the top back. The map's build rejects layouts whose entries could get there.
+     */
+    private static void checkBlockSize(final int size)
+    {
+        if (size < 0 || size > MAX_BLOCK)
+        {
+            throw new IllegalArgumentException("a LockMap block of " + size + " bytes: blocks are 0 bytes to 1 GiB");
+        }
     }
 
     private int allocateFromTop(final int blockSize)
@@ -314,6 +330,10 @@ public final class ShardMemory implements FutexWord
     private MemorySegment reserveChunk(final int chunk)
     {
         final long size = chunkEnd(chunk) - chunkStart(chunk);
+        if (TestHooks.ENABLED)
+        {
+            TestHooks.beforeReserve(size);
+        }
         final MemorySegment segment = AnonymousMemory.reserve(arena, size);
         chunkDelta[chunk] = segment.address() - chunkStart(chunk);
         reservedBytes += size;

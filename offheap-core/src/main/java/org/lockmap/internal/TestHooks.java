@@ -1,8 +1,10 @@
 package org.lockmap.internal;
 
+import java.util.function.LongConsumer;
+
 /**
  * Points where a test can stop a thread inside a race window a few nanoseconds wide, to check an
- * interleaving that a stress test would almost never hit. Off unless the JVM runs with
+ * interleaving that a stress test would almost never hit, or make a step fail as the system could. Off unless the JVM runs with
  * {@code -Dlockmap.testHooks=true} (the build's tests do): {@link #ENABLED} is a constant, so in any other
  * JVM the JIT removes every hook call.
  */
@@ -20,6 +22,9 @@ final class TestHooks
      */
     static volatile Runnable beforeGiveBack;
 
+    /** Runs before a shard reserves a chunk of that many bytes; may throw, as a failing mmap would. */
+    static volatile LongConsumer beforeReserve;
+
     private TestHooks()
     {
     }
@@ -34,6 +39,16 @@ final class TestHooks
     {
         // Volatile read: a hook set by the test thread is seen.
         run(beforeGiveBack);
+    }
+
+    static void beforeReserve(final long size)
+    {
+        // Volatile read: a hook set by the test thread is seen.
+        final LongConsumer hook = beforeReserve;
+        if (hook != null)
+        {
+            hook.accept(size);
+        }
     }
 
     private static void run(final Runnable hook)
