@@ -97,7 +97,10 @@ public final class Futex
     }
 
     /**
-     * Takes a lock that is held only for short, bounded work: spin, then park, never give up.
+     * Takes a lock that is held only for short, bounded work: spin, then park, never give up. Not
+     * interruptible: the caller's interrupt status, and any interrupt during the wait, are kept. If the
+     * word's memory is freed under the wait ({@link IllegalStateException}), the status that the freeing
+     * sets is dropped and those are still kept.
      *
      * @param word    the lock word.
      * @param lot     where to park.
@@ -105,18 +108,20 @@ public final class Futex
      */
     public static void lockShort(final FutexWord word, final ParkingLot lot, final long waitKey)
     {
-        for (int i = 0; i < SPINS; i++)
-        {
-            // Volatile read then CAS (full fence): test-and-test-and-set, so spinning does not bounce the line.
-            if (word.getVolatile() == FREE && word.compareAndSet(FREE, HELD))
-            {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        boolean interrupted = false;
+        // The caller's interrupt status is set aside while this waits (a set status would keep park from
+        // parking) and given back on the way out, with any interrupt that arrives meanwhile.
+        boolean interrupted = Thread.interrupted();
         try
         {
+            for (int i = 0; i < SPINS; i++)
+            {
+                // Volatile read then CAS (full fence): test-and-test-and-set, so spinning does not bounce the line.
+                if (word.getVolatile() == FREE && word.compareAndSet(FREE, HELD))
+                {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
             // Get-and-set to 2 (full fence): announces a waiter, so the holder's release will wake one.
             while (word.getAndSet(CONTENDED) != FREE)
             {
@@ -124,9 +129,15 @@ public final class Futex
                 interrupted |= Thread.interrupted();
             }
         }
+        catch (final IllegalStateException freed)
+        {
+            // The word's memory was freed under the wait, which also interrupts the threads that touch it:
+            // drop that status; the finally gives back the caller's and any real one.
+            Thread.interrupted();
+            throw freed;
+        }
         finally
         {
-            // Also when the word's memory was freed under the wait: the caller keeps its interrupt status.
             if (interrupted)
             {
                 Thread.currentThread().interrupt();

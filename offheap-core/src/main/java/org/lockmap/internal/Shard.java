@@ -38,6 +38,8 @@ public final class Shard
     public static final long LOCKED = -1;
     /** How many slots a walk without the lock reads between checks of the version, a power of two. */
     private static final int TORN_CHECK_EVERY = 256;
+    /** The most threads that may wait for one key: the waiter count has 24 bits ({@link EntryLayout#STATE}). */
+    public static final int MAX_WAITERS = (1 << 24) - 1;
     /** The largest table: 2^27 slots, a 1 GiB block. */
     private static final int MAX_CAPACITY = 1 << 27;
 
@@ -107,16 +109,22 @@ public final class Shard
     public boolean lockAny()
     {
         final boolean wasInterrupted = Thread.currentThread().isInterrupted();
+        boolean waited = false;
         try
         {
             if (!memory.compareAndSet(Futex.FREE, Futex.HELD))
             {
+                waited = true;
                 Futex.lockShort(memory, lot, lockWaitKey);
             }
         }
         catch (final IllegalStateException ex)
         {
-            clearInterruptSetByClose(wasInterrupted);
+            // lockShort sorts out the interrupt status itself: it keeps one that arrived during its wait.
+            if (!waited)
+            {
+                clearInterruptSetByClose(wasInterrupted);
+            }
             return false;
         }
         if (!state.released)
@@ -1210,9 +1218,15 @@ public final class Shard
      * @param entry the entry.
      * @param delta +1 or -1.
      * @return true if the caller must now {@link #releaseMemory()} (after unlocking).
+     * @throws IllegalStateException if the count is full ({@link #MAX_WAITERS}): wrapped to 0, it would
+     *                               let the entry be freed under its waiters.
      */
     public boolean addWaiter(final long entry, final int delta)
     {
+        if (delta > 0 && waiters(entry) > MAX_WAITERS - delta)
+        {
+            throw new IllegalStateException("more than " + MAX_WAITERS + " threads wait for one LockMap key");
+        }
         UnsafeApi.putInt(entry + EntryLayout.STATE, UnsafeApi.getInt(entry + EntryLayout.STATE) + delta * EntryLayout.ONE_WAITER);
         addPins(delta);
         return claimRelease();

@@ -236,6 +236,29 @@ class StaleLockTest
     }
 
     @Test
+    void aWaiterCountThatWouldWrapIsRefused()
+    {
+        final int ref = put(one);
+        final long entry = shard.address(ref);
+        final int state = UnsafeApi.getInt(entry + EntryLayout.STATE);
+        shard.lockOpen();
+        try
+        {
+            // As if MAX_WAITERS threads were registered, without registering them.
+            UnsafeApi.putInt(entry + EntryLayout.STATE, state + Shard.MAX_WAITERS * EntryLayout.ONE_WAITER);
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> shard.addWaiter(entry, 1));
+            assertTrue(ex.getMessage().contains("threads wait"), ex.getMessage());
+            assertEquals(state + Shard.MAX_WAITERS * EntryLayout.ONE_WAITER, UnsafeApi.getInt(entry + EntryLayout.STATE),
+                "the count is unchanged");
+            UnsafeApi.putInt(entry + EntryLayout.STATE, state);
+        }
+        finally
+        {
+            shard.unlock();
+        }
+    }
+
+    @Test
     void aLookupThatMeetsAWriterFindsNothing()
     {
         put(one);
