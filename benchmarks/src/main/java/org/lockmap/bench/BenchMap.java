@@ -1,7 +1,6 @@
 package org.lockmap.bench;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One map under test, with {@code Long} values and keys of a {@link KeyKind}, behind the four operations
@@ -57,14 +56,9 @@ public abstract class BenchMap<K> implements AutoCloseable
     public abstract long size();
 
     /**
-     * @return the map's key set view.
+     * @return the map itself, for its views.
      */
-    public abstract Set<K> keySet();
-
-    /**
-     * @return the map's entry set view.
-     */
-    public abstract Set<Map.Entry<K, Long>> entrySet();
+    protected abstract Map<K, Long> asMap();
 
     /**
      * Walks the map's {@code entrySet()} iterator once, reading every value.
@@ -74,7 +68,7 @@ public abstract class BenchMap<K> implements AutoCloseable
     public final long iterateEntries()
     {
         long sum = 0;
-        for (final Map.Entry<K, Long> entry : entrySet())
+        for (final Map.Entry<K, Long> entry : asMap().entrySet())
         {
             sum += entry.getKey().hashCode() + entry.getValue();
         }
@@ -89,7 +83,7 @@ public abstract class BenchMap<K> implements AutoCloseable
     public final long iterateKeys()
     {
         long sum = 0;
-        for (final K key : keySet())
+        for (final K key : asMap().keySet())
         {
             sum += key.hashCode();
         }

@@ -1,7 +1,6 @@
 package org.lockmap.bench;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,15 +47,9 @@ final class ChmTarget<K> extends BenchMap<K>
     }
 
     @Override
-    public Set<K> keySet()
+    protected Map<K, Long> asMap()
     {
-        return map.keySet();
-    }
-
-    @Override
-    public Set<Map.Entry<K, Long>> entrySet()
-    {
-        return map.entrySet();
+        return map;
     }
 
     @Override

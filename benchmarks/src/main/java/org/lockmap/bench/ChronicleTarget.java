@@ -5,7 +5,6 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Chronicle Map with {@code Long} values, in anonymous off-heap memory (not persisted), sized for the
@@ -74,15 +73,9 @@ final class ChronicleTarget<K> extends BenchMap<K>
     }
 
     @Override
-    public Set<K> keySet()
+    protected Map<K, Long> asMap()
     {
-        return map.keySet();
-    }
-
-    @Override
-    public Set<Map.Entry<K, Long>> entrySet()
-    {
-        return map.entrySet();
+        return map;
     }
 
     @Override

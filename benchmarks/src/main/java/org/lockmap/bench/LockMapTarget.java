@@ -4,7 +4,6 @@ import org.lockmap.LockMap;
 import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * LockMap with {@code Long} values (8 bytes, fixed size), in anonymous native memory.
@@ -56,15 +55,9 @@ final class LockMapTarget<K> extends BenchMap<K>
     }
 
     @Override
-    public Set<K> keySet()
+    protected Map<K, Long> asMap()
     {
-        return map.keySet();
-    }
-
-    @Override
-    public Set<Map.Entry<K, Long>> entrySet()
-    {
-        return map.entrySet();
+        return map;
     }
 
     @Override
