@@ -293,17 +293,17 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public long sizeLong()
     {
+        final ReadGuard guard = Scratch.get().guard;
         long size = 0;
         for (final Shard shard : shards)
         {
-            size += shardSize(shard);
+            size += shardSize(shard, guard);
         }
         return size;
     }
 
-    private long shardSize(final Shard shard)
+    private long shardSize(final Shard shard, final ReadGuard guard)
     {
-        final ReadGuard guard = Scratch.get().guard;
         guard.enter(this);
         try
         {
@@ -413,6 +413,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public void clear()
     {
         final List<byte[]> keys = new ArrayList<>(ITERATION_BATCH);
+        final Scratch scratch = Scratch.get();
         for (final Shard shard : shards)
         {
             for (long tag = 0; tag != Shard.TAG_END; keys.clear())
@@ -420,7 +421,6 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 tag = presentKeys(shard, tag, keys);
                 for (final byte[] keyBytes : keys)
                 {
-                    final Scratch scratch = Scratch.get();
                     scratch.setKeyBytes(keyBytes, keyBytes.length);
                     update(scratch, OP_REMOVE, false);
                 }

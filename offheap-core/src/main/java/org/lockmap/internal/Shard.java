@@ -369,9 +369,7 @@ public final class Shard
                 result = out == null ? 0 : copyCommittedOptimistic((int)found, entry, length, out);
             }
         }
-        // Load fence: every read above completes before the version is read again.
-        VarHandle.loadLoadFence();
-        return UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? result : RETRY;
+        return unchangedSince(version) ? result : RETRY;
     }
 
     /**
@@ -403,9 +401,7 @@ public final class Shard
             return 0;
         }
         final long found = lookupOptimistic(key, length, hash);
-        // Load fence: the lookup's reads complete before the version is read again.
-        VarHandle.loadLoadFence();
-        return found > 0 && UnsafeApi.getLong(header + ShardLayout.VERSION) == version ? (int)found : 0;
+        return found > 0 && unchangedSince(version) ? (int)found : 0;
     }
 
     /**
@@ -668,8 +664,7 @@ public final class Shard
      */
     public long sizeOptimistic()
     {
-        // Volatile read (acquire): the size read below is at least as new as this version.
-        final long version = UnsafeApi.getLongVolatile(null, header + ShardLayout.VERSION);
+        final long version = version();
         if ((version & 1) != 0)
         {
             return -1;
