@@ -3,9 +3,7 @@ package org.lockmap.internal;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -15,10 +13,11 @@ import java.util.function.Predicate;
 
 /**
  * The key, value and entry views of an {@link OffHeapLockMap}. Iteration is weakly consistent: it copies
- * a batch of one shard's keys at a time, without the shard's lock if it can
- * ({@link OffHeapLockMap#presentKeys}); value and entry iterators then read each value as they go,
- * skipping keys removed meanwhile (the key iterator returns the copied keys as they are). Every key present for the whole iteration is returned exactly
- * once, and no key twice. As {@code ConcurrentHashMap}'s, the views' spliterators are {@code CONCURRENT}
+ * a batch of one shard's entries at a time ({@link OffHeapLockMap#presentEntries}), without the shard's
+ * lock if it can, and returns them as they were then: the keys, and for the value and entry views each
+ * key's committed value, read in the same pass (a value over {@link EntryBatch#VALUE_BYTES_MAX} bytes is
+ * looked up when its entry is reached instead, and skipped if its key was removed meanwhile). Every key
+ * present for the whole iteration is returned exactly once, and no key twice. As {@code ConcurrentHashMap}'s, the views' spliterators are {@code CONCURRENT}
  * and not {@code SIZED} (a stream of a changing map must not expect the size it started with), and the
  * value and entry views' {@code removeIf} (and the value view's {@code remove}) removes an entry only if
  * it still has the value tested.
@@ -240,11 +239,10 @@ final class MapViews
     private abstract static class ViewIterator<K, V, T> implements Iterator<T>
     {
         private final OffHeapLockMap<K, V> map;
-        private final boolean needsValue;
         private int nextShard;
-        /** Where the current shard's next batch starts ({@link Shard#collectPresentKeys}). */
+        /** Where the current shard's next batch starts ({@link Shard#collectPresent}). */
         private long nextTag;
-        private final List<byte[]> keys = new ArrayList<>(OffHeapLockMap.ITERATION_BATCH);
+        private final EntryBatch batch;
         private int position;
         private T next;
         private K nextKey;
@@ -253,7 +251,7 @@ final class MapViews
         ViewIterator(final OffHeapLockMap<K, V> map, final boolean needsValue)
         {
             this.map = map;
-            this.needsValue = needsValue;
+            this.batch = new EntryBatch(needsValue);
         }
 
         abstract T element(K key, V value);
@@ -262,11 +260,12 @@ final class MapViews
         {
             while (next == null)
             {
-                if (position < keys.size())
+                if (position < batch.size())
                 {
-                    final K key = map.decodeKey(keys.get(position++));
-                    final V value = needsValue ? map.get(key) : null;
-                    if (!needsValue || value != null)
+                    final int i = position++;
+                    final K key = map.decodeKey(batch, i);
+                    final V value = batch.withValues() ? map.decodeValue(batch, i, key) : null;
+                    if (!batch.withValues() || value != null)
                     {
                         next = element(key, value);
                         nextKey = key;
@@ -274,9 +273,9 @@ final class MapViews
                 }
                 else if (nextShard < map.shards().length)
                 {
-                    keys.clear();
+                    batch.clear();
                     position = 0;
-                    nextTag = map.presentKeys(map.shards()[nextShard], nextTag, keys);
+                    nextTag = map.presentEntries(map.shards()[nextShard], nextTag, batch);
                     if (nextTag == Shard.TAG_END)
                     {
                         nextShard++;

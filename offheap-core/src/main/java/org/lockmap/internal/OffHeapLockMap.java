@@ -412,16 +412,16 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public void clear()
     {
-        final List<byte[]> keys = new ArrayList<>(ITERATION_BATCH);
+        final EntryBatch batch = new EntryBatch(false);
         final Scratch scratch = Scratch.get();
         for (final Shard shard : shards)
         {
-            for (long tag = 0; tag != Shard.TAG_END; keys.clear())
+            for (long tag = 0; tag != Shard.TAG_END; batch.clear())
             {
-                tag = presentKeys(shard, tag, keys);
-                for (final byte[] keyBytes : keys)
+                tag = presentEntries(shard, tag, batch);
+                for (int i = 0; i < batch.size(); i++)
                 {
-                    scratch.setKeyBytes(keyBytes, keyBytes.length);
+                    scratch.setKeyBytes(batch.array(), batch.keyOffset(i), batch.keyLength(i));
                     update(scratch, OP_REMOVE, false);
                 }
             }
@@ -1128,28 +1128,29 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     }
 
     /**
-     * Copies the keys with a value of one batch of the shard ({@link Shard#collectPresentKeys}); call again
-     * from the returned tag until {@link Shard#TAG_END}. Without the shard lock, as {@code get} reads, so
-     * that an iteration does not make the shard's writers wait; under it after {@link #OPTIMISTIC_BATCH_TRIES}
+     * Copies one batch of the shard's entries that have a value ({@link Shard#collectPresent}): their keys,
+     * and their committed values if the batch is {@link EntryBatch#withValues}; call again from the
+     * returned tag until {@link Shard#TAG_END}. Without the shard lock, as {@code get} reads, so that an
+     * iteration does not make the shard's writers wait; under it after {@link #OPTIMISTIC_BATCH_TRIES}
      * reads torn by writers.
      *
      * @param shard   the shard.
      * @param fromTag where the batch starts: 0 for the shard's first.
-     * @param keys    receives the keys' bytes.
+     * @param batch   receives the entries, after those it holds.
      * @return where the next batch starts, or {@link Shard#TAG_END}.
      */
-    long presentKeys(final Shard shard, final long fromTag, final List<byte[]> keys)
+    long presentEntries(final Shard shard, final long fromTag, final EntryBatch batch)
     {
-        final int size = keys.size();
+        final int size = batch.size();
         try
         {
-            final long next = presentKeysWithoutLock(shard, fromTag, keys, size);
-            return next != Shard.TAG_RETRY ? next : presentKeysUnderLock(shard, fromTag, keys);
+            final long next = presentEntriesWithoutLock(shard, fromTag, batch, size);
+            return next != Shard.TAG_RETRY ? next : presentEntriesUnderLock(shard, fromTag, batch);
         }
         catch (final RuntimeException | Error ex)
         {
             // A half-copied batch would be returned again with the whole one if the caller went on.
-            keys.subList(size, keys.size()).clear();
+            batch.truncate(size);
             throw ex;
         }
     }
@@ -1158,7 +1159,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
      * Up to {@link #OPTIMISTIC_BATCH_TRIES} walks that a writer tore; a writer holding the shard lock
      * when a walk would start is waited out briefly instead of costing a try.
      */
-    private long presentKeysWithoutLock(final Shard shard, final long fromTag, final List<byte[]> keys, final int size)
+    private long presentEntriesWithoutLock(final Shard shard, final long fromTag, final EntryBatch batch, final int size)
     {
         final ReadGuard guard = Scratch.get().guard;
         guard.enter(this);
@@ -1174,12 +1175,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                     Thread.onSpinWait();
                     continue;
                 }
-                final long next = shard.collectPresentKeysOptimistic(fromTag, ITERATION_BATCH, config.maxKeySize(), keys, version);
+                final long next = shard.collectPresentOptimistic(fromTag, ITERATION_BATCH, config.maxKeySize(), batch, version);
                 if (next != Shard.TAG_RETRY)
                 {
                     return next;
                 }
-                keys.subList(size, keys.size()).clear();
+                batch.truncate(size);
                 torn++;
             }
             return Shard.TAG_RETRY;
@@ -1190,12 +1191,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
     }
 
-    private long presentKeysUnderLock(final Shard shard, final long fromTag, final List<byte[]> keys)
+    private long presentEntriesUnderLock(final Shard shard, final long fromTag, final EntryBatch batch)
     {
         shard.lockOpen();
         try
         {
-            final long next = shard.collectPresentKeys(fromTag, ITERATION_BATCH, config.maxKeySize(), keys, Shard.LOCKED);
+            final long next = shard.collectPresent(fromTag, ITERATION_BATCH, config.maxKeySize(), batch, Shard.LOCKED);
             if (next == Shard.TAG_RETRY)
             {
                 throw new IllegalStateException("a LockMap shard is corrupt: its table holds an entry outside its memory");
@@ -1418,9 +1419,19 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         return useReuse ? valueSerializer.read(buffer, 0, length, reuse) : valueSerializer.read(buffer, 0, length);
     }
 
-    K decodeKey(final byte[] bytes)
+    K decodeKey(final EntryBatch batch, final int i)
     {
-        return keySerializer.read(new UnsafeBuffer(bytes), 0, bytes.length);
+        return keySerializer.read(batch.buffer(), batch.keyOffset(i), batch.keyLength(i));
+    }
+
+    /**
+     * @return the batch's copy of entry {@code i}'s value, decoded; or, if the batch holds no copy (a
+     *         value over {@link EntryBatch#VALUE_BYTES_MAX}), the key's value now, null if it has none.
+     */
+    V decodeValue(final EntryBatch batch, final int i, final K key)
+    {
+        final int length = batch.valueLength(i);
+        return length == EntryBatch.NOT_COPIED ? get(key) : valueSerializer.read(batch.buffer(), batch.valueOffset(i), length);
     }
 
     int allocateBlock(final Shard shard, final int length)

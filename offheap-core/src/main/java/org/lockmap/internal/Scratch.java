@@ -100,12 +100,16 @@ public final class Scratch
     /**
      * Copies key bytes into {@link #key} and hashes them.
      *
-     * @param bytes  the key's bytes.
+     * @param bytes  holds the key's bytes.
+     * @param offset where they start.
      * @param length how many.
      */
-    public void setKeyBytes(final byte[] bytes, final int length)
+    public void setKeyBytes(final byte[] bytes, final int offset, final int length)
     {
-        setKeyBytes(bytes, length, KeyHash.hash(bytes, length));
+        ensure(key, length);
+        System.arraycopy(bytes, offset, key.byteArray(), 0, length);
+        keyLength = length;
+        keyHash = KeyHash.hash(key.byteArray(), length);
     }
 
     /**

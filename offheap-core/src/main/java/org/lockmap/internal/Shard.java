@@ -4,7 +4,6 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
-import java.util.List;
 
 /**
  * One shard: its memory, its lock, its hash table of entries, and the pins that keep its memory alive
@@ -523,39 +522,10 @@ public final class Shard
 
     private int copyCommittedOptimistic(final int ref, final long entry, final int keyLength, final UnsafeBuffer out)
     {
-        final long address;
-        final int valueLength;
-        if (layout.fixedValueSize >= 0)
-        {
-            valueLength = layout.fixedValueSize;
-            if (memory.readableAddress(ref, layout.entrySize(keyLength)) == 0)
-            {
-                return RETRY;
-            }
-            // From the key length already checked: the entry's own may have changed since (a removed
-            // entry's block reused), and an address computed from it would not be bounds-checked.
-            final boolean slotB = !layout.wordValue &&
-                (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0;
-            address = entry + layout.valueSlotOffset(keyLength) + (slotB ? layout.valueSlotStride : 0);
-        }
-        else
-        {
-            if (memory.readableAddress(ref, layout.valueRefOffset + (long)Integer.BYTES) == 0)
-            {
-                return RETRY;
-            }
-            valueLength = UnsafeApi.getInt(entry + layout.valueLengthOffset);
-            if (valueLength < 0)
-            {
-                return RETRY;
-            }
-            address = memory.readableAddress(UnsafeApi.getInt(entry + layout.valueRefOffset), valueLength);
-            if (address == 0)
-            {
-                return RETRY;
-            }
-        }
-        if (valueLength > out.capacity())
+        final int valueLength = committedLengthOptimistic(ref, entry);
+        final long address = valueLength < 0 || valueLength > out.capacity() ? 0 :
+            committedAddressOptimistic(ref, entry, keyLength, valueLength);
+        if (address == 0)
         {
             return RETRY;
         }
@@ -567,6 +537,79 @@ public final class Shard
         }
         Scratch.copyFromNative(address, valueLength, out);
         return valueLength;
+    }
+
+    /**
+     * Copies the committed value of a present entry into the batch's last entry, unless it is longer
+     * than {@link EntryBatch#VALUE_BYTES_MAX} (then the batch's reader looks it up).
+     *
+     * @return false if the state read was torn or impossible.
+     */
+    private boolean copyCommittedInto(final int ref, final long entry, final int keyLength, final EntryBatch out)
+    {
+        final int valueLength = committedLengthOptimistic(ref, entry);
+        if (valueLength > EntryBatch.VALUE_BYTES_MAX)
+        {
+            return true;
+        }
+        final long address = valueLength < 0 ? 0 : committedAddressOptimistic(ref, entry, keyLength, valueLength);
+        if (address == 0)
+        {
+            return false;
+        }
+        if (layout.wordValue)
+        {
+            // One load: a holder may commit the word meanwhile without the shard lock or a version change.
+            out.addValueWord(UnsafeApi.getLong(address), valueLength);
+        }
+        else
+        {
+            out.addValue(address, valueLength);
+        }
+        return true;
+    }
+
+    /**
+     * Without the lock (or under it): the committed value's length, read with bounds checks.
+     *
+     * @return the length, or {@link #RETRY} if the entry lies outside the shard's memory or the length is
+     *         negative (a torn read).
+     */
+    private int committedLengthOptimistic(final int ref, final long entry)
+    {
+        if (layout.fixedValueSize >= 0)
+        {
+            return layout.fixedValueSize;
+        }
+        if (memory.readableAddress(ref, layout.valueRefOffset + (long)Integer.BYTES) == 0)
+        {
+            return RETRY;
+        }
+        final int valueLength = UnsafeApi.getInt(entry + layout.valueLengthOffset);
+        return valueLength < 0 ? RETRY : valueLength;
+    }
+
+    /**
+     * Without the lock (or under it): the committed value's address, bounds-checked.
+     *
+     * @param valueLength from {@link #committedLengthOptimistic}, at least 0.
+     * @return the address, or 0 if the value lies outside the shard's memory (a torn read).
+     */
+    private long committedAddressOptimistic(final int ref, final long entry, final int keyLength, final int valueLength)
+    {
+        if (layout.fixedValueSize >= 0)
+        {
+            if (memory.readableAddress(ref, layout.entrySize(keyLength)) == 0)
+            {
+                return 0;
+            }
+            // From the key length already checked: the entry's own may have changed since (a removed
+            // entry's block reused), and an address computed from it would not be bounds-checked.
+            final boolean slotB = !layout.wordValue &&
+                (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0;
+            return entry + layout.valueSlotOffset(keyLength) + (slotB ? layout.valueSlotStride : 0);
+        }
+        return memory.readableAddress(UnsafeApi.getInt(entry + layout.valueRefOffset), valueLength);
     }
 
     /**
@@ -642,17 +685,17 @@ public final class Shard
     }
 
     /**
-     * Without the lock, as {@link #readOptimistic} reads: {@link #collectPresentKeys} from a state that no
+     * Without the lock, as {@link #readOptimistic} reads: {@link #collectPresent} from a state that no
      * writer was changing, so that iteration does not make this shard's writers wait.
      *
      * @param version what {@link #version()} returned before, even.
      * @return the first tag after the range, {@link #TAG_END} after the last range, or {@link #TAG_RETRY}
-     *         if a writer interfered (the caller discards {@code keys}' new elements).
+     *         if a writer interfered (the caller discards the batch's new entries).
      */
-    public long collectPresentKeysOptimistic(
-        final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys, final long version)
+    public long collectPresentOptimistic(
+        final long fromTag, final int batch, final int maxKeyLength, final EntryBatch out, final long version)
     {
-        final long next = collectPresentKeys(fromTag, batch, maxKeyLength, keys, version);
+        final long next = collectPresent(fromTag, batch, maxKeyLength, out, version);
         return unchangedSince(version) ? next : TAG_RETRY;
     }
 
@@ -684,7 +727,8 @@ public final class Shard
     }
 
     /**
-     * Copies the keys that have a value and whose tags lie in a range that starts at {@code fromTag} and
+     * Copies the keys that have a value (and, for a batch {@link EntryBatch#withValues}, their committed
+     * values) and whose tags lie in a range that starts at {@code fromTag} and
      * is sized for about {@code batch} entries at the table's current capacity. Iteration walks a shard
      * range by range, so it holds the shard lock (when it takes it) and the heap for one batch at a time,
      * not for the whole shard. Ranges are in tag space, not slot space, so a resize or a deletion's
@@ -695,21 +739,21 @@ public final class Shard
      * with tags, so the range's entries lie between the home of its first tag and the first empty slot
      * after the home of its last tag; slots there that hold other tags are skipped.
      *
-     * <p>Under the lock, or without it through {@link #collectPresentKeysOptimistic}: every address is
-     * bounds-checked and every key length bounded, so a state torn by a writer cannot fault, and without
-     * the lock the version is checked again before each key is copied, so a torn walk stops there and
-     * allocates only what a walk under the lock would.
+     * <p>Under the lock, or without it through {@link #collectPresentOptimistic}: every address is
+     * bounds-checked and every key and value length bounded, so a state torn by a writer cannot fault,
+     * and without the lock the version is checked again before each entry is copied, so a torn walk stops
+     * there and grows the batch's arrays no more than a walk under the lock would.
      *
      * @param fromTag      the first tag of the range, an unsigned int as a long, in {@code [0, 2^32)}.
      * @param batch        how many entries a range should hold, on average.
      * @param maxKeyLength the map's key size limit.
-     * @param keys         receives each key's bytes.
+     * @param out          receives each entry's bytes.
      * @param version      without the lock, the version the walk started from; under it, {@link #LOCKED}.
      * @return the first tag after the range, {@link #TAG_END} after the last range, or {@link #TAG_RETRY}
      *         if the state read was torn or impossible (only without the lock).
      */
-    public long collectPresentKeys(
-        final long fromTag, final int batch, final int maxKeyLength, final List<byte[]> keys, final long version)
+    public long collectPresent(
+        final long fromTag, final int batch, final int maxKeyLength, final EntryBatch out, final long version)
     {
         final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = capacity > 0 ?
@@ -757,9 +801,11 @@ public final class Shard
                 {
                     return TAG_RETRY;
                 }
-                final byte[] bytes = new byte[length];
-                UnsafeApi.copyMemory(null, entry + layout.keyOffset, bytes, Scratch.BYTE_ARRAY_BASE, length);
-                keys.add(bytes);
+                out.addKey(entry + layout.keyOffset, length);
+                if (out.withValues() && !copyCommittedInto((int)word, entry, length, out))
+                {
+                    return TAG_RETRY;
+                }
             }
         }
         return toTag;

@@ -4,10 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.lockmap.LockMap;
 import org.lockmap.serialization.Serializers;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -18,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Iteration copies one shard's keys a batch at a time, each batch a range of hash tags
- * ({@link Shard#collectPresentKeys}), so that it holds the shard lock and the heap for one batch only.
+ * ({@link Shard#collectPresent}), so that it holds the shard lock and the heap for one batch only.
  * These tests walk one shard batch by batch, as the views' iterators and {@code clear()} do.
  */
 class IterationBatchTest
@@ -37,19 +35,19 @@ class IterationBatchTest
             final OffHeapLockMap<Long, Long> offHeap = (OffHeapLockMap<Long, Long>)map;
             final Shard shard = offHeap.shards()[0];
             final Set<Long> seen = new HashSet<>();
-            final List<byte[]> batch = new ArrayList<>();
+            final EntryBatch batch = new EntryBatch(false);
             int batches = 0;
             int largest = 0;
             for (long tag = 0; tag != Shard.TAG_END; batch.clear())
             {
-                final long next = offHeap.presentKeys(shard, tag, batch);
+                final long next = offHeap.presentEntries(shard, tag, batch);
                 assertTrue(next > tag && next <= Shard.TAG_END, "the next batch starts after this one");
                 tag = next;
                 batches++;
                 largest = Math.max(largest, batch.size());
-                for (final byte[] bytes : batch)
+                for (int i = 0; i < batch.size(); i++)
                 {
-                    final Long key = offHeap.decodeKey(bytes);
+                    final Long key = offHeap.decodeKey(batch, i);
                     assertTrue(seen.add(key), "key " + key + " in two batches");
                 }
             }
@@ -75,22 +73,28 @@ class IterationBatchTest
                 map.put(k, k);
             }
             final Shard shard = ((OffHeapLockMap<Long, Long>)map).shards()[0];
-            final List<byte[]> keys = new ArrayList<>();
+            final EntryBatch keys = new EntryBatch(true);
             final long before = shard.version();
             shard.lockOpen();
             try
             {
-                assertEquals(Shard.TAG_RETRY, shard.collectPresentKeysOptimistic(0, 64, 8, keys, before),
+                assertEquals(Shard.TAG_RETRY, shard.collectPresentOptimistic(0, 64, 8, keys, before),
                     "a writer took the lock since the walk began");
             }
             finally
             {
                 shard.unlock();
             }
-            assertTrue(keys.isEmpty(), "a torn walk stops before it copies a key");
-            assertEquals(Shard.TAG_END, shard.collectPresentKeysOptimistic(0, 1 << 20, 8, keys, shard.version()),
+            assertEquals(0, keys.size(), "a torn walk stops before it copies a key");
+            assertEquals(Shard.TAG_END, shard.collectPresentOptimistic(0, 1 << 20, 8, keys, shard.version()),
                 "one batch for all");
             assertEquals(10, keys.size());
+            final OffHeapLockMap<Long, Long> offHeap = (OffHeapLockMap<Long, Long>)map;
+            for (int i = 0; i < keys.size(); i++)
+            {
+                final Long key = offHeap.decodeKey(keys, i);
+                assertEquals(key, offHeap.decodeValue(keys, i, key), "the value copied with key " + key);
+            }
         }
     }
 
@@ -113,14 +117,14 @@ class IterationBatchTest
             final Shard shard = offHeap.shards()[0];
             final SplittableRandom random = new SplittableRandom(42);
             final Map<Long, Integer> seen = new HashMap<>();
-            final List<byte[]> batch = new ArrayList<>();
+            final EntryBatch batch = new EntryBatch(false);
             long churnKey = stable;
             for (long tag = 0; tag != Shard.TAG_END; batch.clear())
             {
-                tag = offHeap.presentKeys(shard, tag, batch);
-                for (final byte[] bytes : batch)
+                tag = offHeap.presentEntries(shard, tag, batch);
+                for (int i = 0; i < batch.size(); i++)
                 {
-                    seen.merge(offHeap.decodeKey(bytes), 1, Integer::sum);
+                    seen.merge(offHeap.decodeKey(batch, i), 1, Integer::sum);
                 }
                 // Churn keys above the stable ones: insert a burst (the table grows), remove some (runs shift).
                 for (int i = 0; i < 200; i++)
