@@ -26,7 +26,10 @@ import java.util.Locale;
  * {@link Report} does: {@code java [flags] -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp benchmarks.jar
  * org.lockmap.bench.MemoryFootprint LockMap}.
  *
- * <p>Usage: {@code MemoryFootprint [entries=1000000] [LockMap|CHM|Chronicle ...]} (all three when none is named).
+ * <p>Usage: {@code MemoryFootprint [entries=1000000] [hint=N] [LockMap|CHM|Chronicle ...]} (all three when
+ * none is named). {@code hint} builds the maps for N entries, then fills them with {@code entries}: how much
+ * a map grown from a small hint costs (Chronicle Map does not grow far past the size it was built for, and
+ * reports an error line).
  * Each result is one line beginning {@code FOOTPRINT} with {@code key=value} fields, for {@link Report} to parse.
  */
 public final class MemoryFootprint
@@ -45,12 +48,17 @@ public final class MemoryFootprint
     public static void main(final String[] args) throws Exception
     {
         int entries = 1_000_000;
+        int hint = -1;
         final java.util.ArrayList<String> maps = new java.util.ArrayList<>();
         for (final String arg : args)
         {
             if (arg.startsWith("entries="))
             {
                 entries = Integer.parseInt(arg.substring("entries=".length()).replace("_", ""));
+            }
+            else if (arg.startsWith("hint="))
+            {
+                hint = Integer.parseInt(arg.substring("hint=".length()).replace("_", ""));
             }
             else
             {
@@ -61,7 +69,7 @@ public final class MemoryFootprint
         {
             try
             {
-                System.out.println(measure(name, entries));
+                System.out.println(measure(name, entries, hint < 0 ? entries : hint));
             }
             catch (final Throwable t)
             {
@@ -72,6 +80,11 @@ public final class MemoryFootprint
     }
 
     static String measure(final String name, final int entries) throws InterruptedException
+    {
+        return measure(name, entries, entries);
+    }
+
+    static String measure(final String name, final int entries, final int hint) throws InterruptedException
     {
         // A small map first, so that one-time costs (class loading, Chronicle's run-time compilation, JIT) land
         // before the "before" snapshot and the RSS delta is the big map's.
@@ -85,7 +98,7 @@ public final class MemoryFootprint
         final long heapBefore = usedHeapAfterGc();
         final long rssBefore = rssBytes();
         final long startNs = System.nanoTime();
-        final BenchMap<Long> map = BenchMap.create(name, entries, false);
+        final BenchMap<Long> map = BenchMap.create(name, hint, false);
         for (int i = 0; i < entries; i++)
         {
             // Fresh boxes, held by nothing but the map: for CHM they are part of what an entry costs.
@@ -106,8 +119,8 @@ public final class MemoryFootprint
         Reference.reachabilityFence(map);
         map.close();
         return String.format(Locale.ROOT,
-            "FOOTPRINT map=%s entries=%d bytes=%d perEntry=%.1f source=%s heapDelta=%d rssDelta=%d fillMillis=%d",
-            name, entries, measured, (double)measured / entries, source.replace(' ', '_'),
+            "FOOTPRINT map=%s entries=%d hint=%d bytes=%d perEntry=%.1f source=%s heapDelta=%d rssDelta=%d fillMillis=%d",
+            name, entries, hint, measured, (double)measured / entries, source.replace(' ', '_'),
             heapDelta, rssBefore < 0 ? -1 : rssAfter - rssBefore, fillMillis);
     }
 

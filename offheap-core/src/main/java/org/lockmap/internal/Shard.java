@@ -284,6 +284,16 @@ public final class Shard
     }
 
     /**
+     * Under the lock, or for a test of a quiet map.
+     *
+     * @return bytes handed out from the shard's space ({@link ShardMemory#topBytes()}).
+     */
+    long topBytes()
+    {
+        return memory.topBytes();
+    }
+
+    /**
      * @return the parking-lot key for the lock word of the entry at {@code ref}.
      * @param ref the entry.
      */

@@ -14,7 +14,7 @@ package org.lockmap.internal;
  *   +-------------------+-------------------+----------------------------------+
  *  32 | entry count (values and placeholders) | top: next unallocated offset    |
  *   +---------------------------------------+----------------------------------+
- *  48 | table ref         | reserved          | reserved                         |
+ *  48 | table ref         | large free mask   | reserved                         |
  *   +-------------------+-------------------+----------------------------------+
  *  64 | free list heads: one int ref per size class, {@link #SIZE_CLASSES} of them |
  *   +--------------------------------------------------------------------------+
@@ -25,6 +25,11 @@ package org.lockmap.internal;
  * The lock word follows {@link Futex}: 0 free, 1 held, 2 held with waiters. Every other field is read
  * and written only while the shard lock is held. The reserved words are kept for recording the lock's
  * owner, so that a later version can recover a lock whose owner process died.
+ *
+ * <p>A free block of a small class is exactly its class's size, and holds the next free block's ref in
+ * its first int. A free block of a large class is at least its class's size: its first int is the next
+ * ref, its second its own size in 8-byte units, so that a request can take part of it and leave the
+ * rest free.
  */
 public final class ShardLayout
 {
@@ -52,6 +57,12 @@ public final class ShardLayout
     public static final int TOP = 40;
     /** int: the ref of the hash table's block. */
     public static final int TABLE_REF = 48;
+    /**
+     * int: bit {@code c - FIRST_LARGE_CLASS} is set while the free list of large size class {@code c}
+     * is not empty, so that a request whose own class is empty finds the smallest larger free block
+     * to split in one read ({@link ShardMemory#allocate}).
+     */
+    public static final int LARGE_FREE_MASK = 52;
     /** int[SIZE_CLASSES]: the head ref of each size class's free list. */
     public static final int FREE_LISTS = 64;
 
@@ -59,6 +70,8 @@ public final class ShardLayout
     public static final int SMALL_LIMIT = 1024;
     /** Small classes (1..128) plus power-of-two classes for 2^11 .. 2^31. */
     public static final int SIZE_CLASSES = SMALL_LIMIT / 8 + 1 + 21;
+    /** The class of 2^11 bytes, the first power-of-two class. */
+    public static final int FIRST_LARGE_CLASS = SMALL_LIMIT / 8 + 1;
     /**
      * int[SIZE_CLASSES]: the head ref of each size class's list of freed entries, kept apart from
      * {@link #FREE_LISTS} so that an entry's block is only ever reused as an entry ({@link ShardMemory#freeEntry}).

@@ -26,9 +26,12 @@ import java.lang.invoke.VarHandle;
  * Blocks are 8-byte aligned and never straddle chunks. Freed blocks go to segregated free lists whose
  * heads live in the shard header ({@link ShardLayout#FREE_LISTS}); a free block's first int is the ref of
  * the next free block of its class. Small sizes have an exact class per 8 bytes; larger ones are rounded
- * up to a power of two, except hash tables, which take exact-size blocks ({@link #allocateExact}). Freed
- * entries go to lists of their own, per size class ({@link ShardLayout#ENTRY_FREE_LISTS}), and are only
- * ever reused as entries ({@link #freeEntry}).
+ * up to a power of two, except hash tables, which take exact-size blocks ({@link #allocateExact}). A
+ * request whose class has no free block takes the front of the smallest larger free block of a
+ * power-of-two class, if any, and leaves the rest free ({@link ShardLayout#LARGE_FREE_MASK} says which
+ * of those classes have one): so the tables a growing shard outgrows, and the tails of its chunks, hold
+ * entries and values later instead of staying dead. Freed entries go to lists of their own, per size
+ * class ({@link ShardLayout#ENTRY_FREE_LISTS}), and are only ever reused as entries ({@link #freeEntry}).
  *
  * <p>Thread-safety: allocation and freeing happen under the shard lock. Address translation reads only
  * chunk bases published before the chunk's first block was handed out.
@@ -156,14 +159,37 @@ public final class ShardMemory implements FutexWord
         checkBlockSize(size);
         final int sizeClass = sizeClass(size);
         final int blockSize = classSize(sizeClass, size);
-        final long headAddress = headerAddress + ShardLayout.FREE_LISTS + (long)sizeClass * Integer.BYTES;
-        final int head = UnsafeApi.getInt(headAddress);
-        if (head != 0)
+        int fromClass = sizeClass;
+        if (UnsafeApi.getInt(freeListHead(sizeClass)) == 0)
         {
-            UnsafeApi.putInt(headAddress, UnsafeApi.getInt(address(head)));
-            return head;
+            fromClass = largerFreeClass(sizeClass);
+            if (fromClass < 0)
+            {
+                return allocateFromTop(blockSize);
+            }
         }
-        return allocateFromTop(blockSize);
+        final int ref = popFree(fromClass);
+        if (fromClass >= ShardLayout.FIRST_LARGE_CLASS)
+        {
+            // A large free block is at least its class's size, and may be larger than the request: the
+            // rest stays free.
+            final long blockBytes = (UnsafeApi.getInt(address(ref) + Integer.BYTES) & 0xFFFF_FFFFL) << 3;
+            final long offset = (ref & 0xFFFF_FFFFL) << 3;
+            freeRange(offset + blockSize, offset + blockBytes);
+        }
+        return ref;
+    }
+
+    /**
+     * @param sizeClass a class whose free list is empty.
+     * @return the smallest large class above it whose free list is not, or -1.
+     */
+    private int largerFreeClass(final int sizeClass)
+    {
+        final int mask = UnsafeApi.getInt(headerAddress + ShardLayout.LARGE_FREE_MASK);
+        final int above = sizeClass < ShardLayout.FIRST_LARGE_CLASS ? mask :
+            mask & (-2 << (sizeClass - ShardLayout.FIRST_LARGE_CLASS));
+        return above == 0 ? -1 : ShardLayout.FIRST_LARGE_CLASS + Integer.numberOfTrailingZeros(above);
     }
 
     /**
@@ -194,8 +220,8 @@ public final class ShardMemory implements FutexWord
             free(ref, size);
             return;
         }
-        // The class of 2^k bytes, k = floor(log2(size)); for 1 KiB < size < 2 KiB that is the 1 KiB class.
-        pushFree(ref, ShardLayout.SMALL_LIMIT / 8 + (31 - Integer.numberOfLeadingZeros(size)) - 10);
+        final long offset = (ref & 0xFFFF_FFFFL) << 3;
+        freeRange(offset, offset + ((size + 7) & ~7));
     }
 
     /**
@@ -233,7 +259,7 @@ public final class ShardMemory implements FutexWord
         {
             // The rest of the chunk that holds top goes to the free lists. When top sits exactly on the
             // start of a chunk that was never reserved there is no tail to keep (and no memory to write).
-            recycleTail(top, chunkEnd(chunkOf(top)));
+            freeRange(top, chunkEnd(chunkOf(top)));
         }
         UnsafeApi.putLong(headerAddress + ShardLayout.TOP, start + blockSize);
         return (int)(start >>> 3);
@@ -247,7 +273,15 @@ public final class ShardMemory implements FutexWord
      */
     public void free(final int ref, final int size)
     {
-        pushFree(ref, sizeClass(size));
+        final int sizeClass = sizeClass(size);
+        if (sizeClass < ShardLayout.FIRST_LARGE_CLASS)
+        {
+            pushFree(ref, sizeClass);
+        }
+        else
+        {
+            pushLarge(ref, classSize(sizeClass, size));
+        }
     }
 
     /**
@@ -291,6 +325,15 @@ public final class ShardMemory implements FutexWord
     }
 
     /**
+     * @return bytes handed out from the shard's space so far: freed blocks are not subtracted, nor the
+     *         unused tails of chunks skipped; what {@link #reservedBytes()} holds beyond it was never touched.
+     */
+    public long topBytes()
+    {
+        return UnsafeApi.getLong(headerAddress + ShardLayout.TOP);
+    }
+
+    /**
      * @return bytes reserved from the operating system for this shard.
      */
     public long reservedBytes()
@@ -307,22 +350,67 @@ public final class ShardMemory implements FutexWord
         arena.close();
     }
 
+    private long freeListHead(final int sizeClass)
+    {
+        return headerAddress + ShardLayout.FREE_LISTS + (long)sizeClass * Integer.BYTES;
+    }
+
     private void pushFree(final int ref, final int sizeClass)
     {
-        final long headAddress = headerAddress + ShardLayout.FREE_LISTS + (long)sizeClass * Integer.BYTES;
+        final long headAddress = freeListHead(sizeClass);
         UnsafeApi.putInt(address(ref), UnsafeApi.getInt(headAddress));
         UnsafeApi.putInt(headAddress, ref);
     }
 
-    private void recycleTail(final long from, final long to)
+    /**
+     * Frees a block of more than {@link ShardLayout#SMALL_LIMIT} bytes onto the list of the largest
+     * class it can hold, its size recorded in its second int.
+     */
+    private void pushLarge(final int ref, final long bytes)
+    {
+        // The class of 2^k bytes, k = floor(log2(bytes)), at least FIRST_LARGE_CLASS (2^11).
+        final int sizeClass = ShardLayout.SMALL_LIMIT / 8 + (63 - Long.numberOfLeadingZeros(bytes)) - 10;
+        pushFree(ref, sizeClass);
+        UnsafeApi.putInt(address(ref) + Integer.BYTES, (int)(bytes >>> 3));
+        final long mask = headerAddress + ShardLayout.LARGE_FREE_MASK;
+        UnsafeApi.putInt(mask, UnsafeApi.getInt(mask) | 1 << (sizeClass - ShardLayout.FIRST_LARGE_CLASS));
+    }
+
+    private int popFree(final int sizeClass)
+    {
+        final long headAddress = freeListHead(sizeClass);
+        final int head = UnsafeApi.getInt(headAddress);
+        final int next = UnsafeApi.getInt(address(head));
+        UnsafeApi.putInt(headAddress, next);
+        if (next == 0 && sizeClass >= ShardLayout.FIRST_LARGE_CLASS)
+        {
+            final long mask = headerAddress + ShardLayout.LARGE_FREE_MASK;
+            UnsafeApi.putInt(mask, UnsafeApi.getInt(mask) & ~(1 << (sizeClass - ShardLayout.FIRST_LARGE_CLASS)));
+        }
+        return head;
+    }
+
+    /**
+     * Frees the bytes {@code [from, to)} of one chunk: as few blocks as fit, each at most
+     * {@link #MAX_BLOCK}, on the list of the largest class it can hold (a run of 1 to 2 KiB as 1 KiB
+     * and the exact rest).
+     */
+    private void freeRange(final long from, final long to)
     {
         long offset = from;
         while (to - offset >= 8)
         {
-            final long remaining = to - offset;
-            final int size = remaining <= ShardLayout.SMALL_LIMIT ?
-                (int)(remaining & ~7L) : (int)Math.min(Long.highestOneBit(remaining), 1L << 30);
-            pushFree((int)(offset >>> 3), sizeClass(size));
+            final long remaining = (to - offset) & ~7L;
+            final long size = remaining <= ShardLayout.SMALL_LIMIT ? remaining :
+                remaining < 2 * ShardLayout.SMALL_LIMIT ? ShardLayout.SMALL_LIMIT : Math.min(remaining, MAX_BLOCK);
+            if (size <= ShardLayout.SMALL_LIMIT)
+            {
+                pushFree((int)(offset >>> 3), sizeClass((int)size));
+            }
+            else
+            {
+                pushLarge((int)(offset >>> 3), size);
+            }
             offset += size;
         }
     }

@@ -128,6 +128,66 @@ class ShardMemoryTest
         }
     }
 
+    /**
+     * A freed table serves entry-sized requests, each the front of what is left of it, until less than
+     * 2 KiB remains: the top does not move meanwhile, and no two blocks overlap.
+     */
+    @Test
+    void aFreedLargeBlockIsSplitForSmallerRequests()
+    {
+        final ShardMemory memory = new ShardMemory(4 << 20);
+        try
+        {
+            final int table = memory.allocateExact(341_120);
+            memory.allocateExact(8 * 1024);
+            memory.freeExact(table, 341_120);
+            final long top = memory.topBytes();
+            final long start = memory.address(table);
+            final List<Integer> refs = new ArrayList<>();
+            for (int ref = memory.allocate(32); memory.topBytes() == top; ref = memory.allocate(32))
+            {
+                final long address = memory.address(ref);
+                assertTrue(address >= start && address + 32 <= start + 341_120, "block " + ref + " outside the freed one");
+                UnsafeApi.putLong(address, ref);
+                UnsafeApi.putLong(address + 24, ref);
+                refs.add(ref);
+            }
+            assertTrue(refs.size() >= (341_120 - 2 * 1024) / 32, refs.size() + " blocks from the freed one");
+            for (final int ref : refs)
+            {
+                final long address = memory.address(ref);
+                assertEquals(ref, UnsafeApi.getLong(address), "overwritten: block " + ref);
+                assertEquals(ref, UnsafeApi.getLong(address + 24), "overwritten: block " + ref);
+            }
+        }
+        finally
+        {
+            memory.release();
+        }
+    }
+
+    /** A free block larger than its class keeps its size: what a request leaves of it stays free. */
+    @Test
+    void theRestOfALargeFreeBlockStaysFree()
+    {
+        final ShardMemory memory = new ShardMemory(1 << 20);
+        try
+        {
+            final int block = memory.allocateExact(3_000);
+            memory.allocateExact(8 * 1024);
+            memory.freeExact(block, 3_000);
+            assertEquals(block, memory.allocate(2_048), "the 3,000-byte block serves a 2 KiB request");
+            assertEquals(block + 2_048 / 8, memory.allocate(952), "and its last 952 bytes a 952-byte one");
+            final long top = memory.topBytes();
+            memory.allocate(2_048);
+            assertNotEquals(top, memory.topBytes(), "nothing is left of it");
+        }
+        finally
+        {
+            memory.release();
+        }
+    }
+
     @Test
     void theFirstChunkIsTheRequestRoundedUpTo64KiB()
     {
