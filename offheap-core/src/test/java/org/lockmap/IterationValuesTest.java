@@ -183,7 +183,8 @@ class IterationValuesTest
                             {
                                 try (LockedEntry<Long, String> e = strings.lock(k))
                                 {
-                                    e.put(stringFor(k, version + 1));
+                                    // Pending until close, and overwritten before it: never to be iterated.
+                                    e.put("poison " + k);
                                     e.put(stringFor(k, version));
                                 }
                             }

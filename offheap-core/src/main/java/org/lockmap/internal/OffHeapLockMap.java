@@ -421,7 +421,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 tag = presentEntries(shard, tag, batch);
                 for (int i = 0; i < batch.size(); i++)
                 {
-                    scratch.setKeyBytes(batch.array(), batch.keyOffset(i), batch.keyLength(i));
+                    scratch.copyKey(batch.keyArray(i), batch.keyOffset(i), batch.keyLength(i));
                     update(scratch, OP_REMOVE, false);
                 }
             }
@@ -1421,7 +1421,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     K decodeKey(final EntryBatch batch, final int i)
     {
-        return keySerializer.read(batch.buffer(), batch.keyOffset(i), batch.keyLength(i));
+        return keySerializer.read(batch.keyBuffer(i), batch.keyOffset(i), batch.keyLength(i));
     }
 
     /**

@@ -104,7 +104,7 @@ public final class Scratch
      * @param offset where they start.
      * @param length how many.
      */
-    public void setKeyBytes(final byte[] bytes, final int offset, final int length)
+    public void copyKey(final byte[] bytes, final int offset, final int length)
     {
         ensure(key, length);
         System.arraycopy(bytes, offset, key.byteArray(), 0, length);

@@ -195,8 +195,8 @@ public final class ShardMemory implements FutexWord
     /**
      * A block of exactly {@code size} bytes (rounded up to 8), for a hash table: its size is not a power
      * of two, and the size classes above 1 KiB are, so {@link #allocate} would round it up by up to half.
-     * Free it with {@link #freeExact}. Not for blocks that come and go often: a freed exact block only
-     * serves smaller requests.
+     * Free it with {@link #freeExact}, which keeps its exact size on the free lists, so that later
+     * requests of any size can be carved from it.
      *
      * @param size the block's size in bytes.
      * @return the block's ref.
