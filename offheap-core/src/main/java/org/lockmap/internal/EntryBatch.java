@@ -152,8 +152,9 @@ final class EntryBatch
      */
     void addValue(final long address, final int length)
     {
-        setValue(reserve(length), length);
-        UnsafeApi.copyMemory(null, address, bytes, Scratch.BYTE_ARRAY_BASE + index[FIELDS * (size - 1) + VALUE_OFFSET], length);
+        final int at = reserve(length);
+        UnsafeApi.copyMemory(null, address, bytes, Scratch.BYTE_ARRAY_BASE + at, length);
+        setValue(at, length);
     }
 
     /**

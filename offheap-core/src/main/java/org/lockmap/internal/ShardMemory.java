@@ -124,7 +124,7 @@ public final class ShardMemory implements FutexWord
      */
     public long address(final int ref)
     {
-        final long offset = (ref & 0xFFFF_FFFFL) << 3;
+        final long offset = offset(ref);
         return chunkDelta[chunkOf(offset)] + offset;
     }
 
@@ -139,7 +139,7 @@ public final class ShardMemory implements FutexWord
      */
     public long readableAddress(final int ref, final long length)
     {
-        final long offset = (ref & 0xFFFF_FFFFL) << 3;
+        final long offset = offset(ref);
         if (offset == 0 || offset + length > SPACE_END)
         {
             return 0;
@@ -173,9 +173,8 @@ public final class ShardMemory implements FutexWord
         {
             // A large free block is at least its class's size, and may be larger than the request: the
             // rest stays free.
-            final long blockBytes = (UnsafeApi.getInt(address(ref) + Integer.BYTES) & 0xFFFF_FFFFL) << 3;
-            final long offset = (ref & 0xFFFF_FFFFL) << 3;
-            freeRange(offset + blockSize, offset + blockBytes);
+            final long offset = offset(ref);
+            freeRange(offset + blockSize, offset + offset(UnsafeApi.getInt(address(ref) + Integer.BYTES)));
         }
         return ref;
     }
@@ -220,7 +219,7 @@ public final class ShardMemory implements FutexWord
             free(ref, size);
             return;
         }
-        final long offset = (ref & 0xFFFF_FFFFL) << 3;
+        final long offset = offset(ref);
         freeRange(offset, offset + ((size + 7) & ~7));
     }
 
@@ -273,15 +272,17 @@ public final class ShardMemory implements FutexWord
      */
     public void free(final int ref, final int size)
     {
-        final int sizeClass = sizeClass(size);
-        if (sizeClass < ShardLayout.FIRST_LARGE_CLASS)
-        {
-            pushFree(ref, sizeClass);
-        }
-        else
-        {
-            pushLarge(ref, classSize(sizeClass, size));
-        }
+        final long offset = offset(ref);
+        freeRange(offset, offset + classSize(sizeClass(size), size));
+    }
+
+    /**
+     * @param ref a ref, or a size in 8-byte units.
+     * @return its offset in the shard's space, or the size in bytes.
+     */
+    private static long offset(final int ref)
+    {
+        return (ref & 0xFFFF_FFFFL) << 3;
     }
 
     /**
