@@ -1,5 +1,6 @@
 package org.lockmap.internal;
 
+import org.agrona.UnsafeApi;
 import org.lockmap.serialization.Serializer;
 
 /**
@@ -114,6 +115,15 @@ public final class EntryLayout
         keyOffset = align8(offset);
         valueSlotStride = fixedValueSize < 0 ? 0 : align8(fixedValueSize);
         wordValue = fixedValueSize > 0 && fixedValueSize <= Long.BYTES;
+    }
+
+    /**
+     * @param entry an entry's address.
+     * @return its key's length: the fixed size, or the entry's key length field.
+     */
+    public int keyLength(final long entry)
+    {
+        return fixedKeySize >= 0 ? fixedKeySize : UnsafeApi.getInt(entry + keyLengthOffset);
     }
 
     /**

@@ -6,43 +6,35 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.lang.invoke.VarHandle;
 
 /**
- * One shard: its memory, its lock, its hash table of entries, and the pins that keep its memory alive
- * while threads hold or wait for its keys after the map is closed.
- *
- * <p>The hash table is open addressing with linear probing over 8-byte slots, 0 for empty, else
- * {@code (int)hash << 32 | entry ref}. The low 32 bits of a key's hash are its tag, and its home slot
- * is the tag scaled to the capacity ({@code tag * capacity >>> 32}), so the capacity need not be a
- * power of two (a map built for its size has its table 3/4 full, not between 3/8 and 3/4) and a resize
- * rehashes from the slots alone. Deletion shifts later entries back (no tombstones). The table doubles
- * above 3/4 full, under this shard's lock only: the other shards go on.
+ * One shard: its memory, its lock, its {@link HashTable} of entries, the entries' values and key locks,
+ * and the pins that keep its memory alive while threads hold or wait for its keys after the map is closed.
+ * The table doubles above 3/4 full, under this shard's lock only: the other shards go on.
  *
  * <p>Thread-safety: every method whose Javadoc says "under the lock" must be called by the thread that
  * holds this shard's lock ({@link #lockOpen()}). {@link #readOptimistic}, {@link #findToLock},
- * {@link #lockFound} and {@link #collectPresentKeysOptimistic} run without it, inside the map's
+ * {@link #lockFound} and {@link #collectPresentOptimistic} run without it, inside the map's
  * {@link ReadGuard}, which keeps the memory mapped while they run.
  */
 public final class Shard
 {
     static final int PID = (int)ProcessHandle.current().pid();
-    private static final int SLOT = Long.BYTES;
     /** {@link #readOptimistic}: the key has no value. */
     public static final int ABSENT = -1;
     /** {@link #readOptimistic}: read under the lock instead. */
     public static final int RETRY = -2;
-    /** One past the largest tag, an unsigned 32-bit int: {@link #collectPresentKeys} has walked the shard. */
+    /** One past the largest tag, an unsigned 32-bit int: {@link #collectPresent} has walked the shard. */
     public static final long TAG_END = 1L << 32;
-    /** {@link #collectPresentKeys}: the state read was torn by a writer; read the batch again. */
+    /** {@link #collectPresent}: the state read was torn by a writer; read the batch again. */
     public static final long TAG_RETRY = -1;
-    /** {@link #collectPresentKeys}'s version under the shard lock: no version to check. */
+    /** {@link #collectPresent}'s version under the shard lock: no version to check. */
     public static final long LOCKED = -1;
     /** How many slots a walk without the lock reads between checks of the version, a power of two. */
     private static final int TORN_CHECK_EVERY = 256;
     /** The most threads that may wait for one key: the waiter count has 24 bits ({@link EntryLayout#STATE}). */
     public static final int MAX_WAITERS = (1 << 24) - 1;
-    /** The largest table: 2^27 slots, a 1 GiB block. */
-    private static final int MAX_CAPACITY = 1 << 27;
 
     private final ShardMemory memory;
+    private final HashTable table;
     private final EntryLayout layout;
     private final ParkingLot lot;
     private final long lockWaitKey;
@@ -67,10 +59,10 @@ public final class Shard
         this.lockWaitKey = ~(long)index;
         this.memory = new ShardMemory(firstChunkBytes);
         this.header = memory.headerAddress();
-        final int tableRef;
+        this.table = new HashTable(memory, layout);
         try
         {
-            tableRef = allocateTable(initialCapacity);
+            table.create(initialCapacity);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -78,8 +70,6 @@ public final class Shard
             memory.release();
             throw ex;
         }
-        UnsafeApi.putInt(header + ShardLayout.TABLE_REF, tableRef);
-        UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, initialCapacity);
     }
 
     /**
@@ -226,10 +216,10 @@ public final class Shard
     public boolean close()
     {
         state.closed = true;
-        final int capacity = capacity();
+        final int capacity = table.capacity();
         for (int slot = 0; slot < capacity; slot++)
         {
-            final int ref = refAt(slot);
+            final int ref = table.refAt(slot);
             if (ref == 0)
             {
                 continue;
@@ -311,7 +301,7 @@ public final class Shard
         return memory.address(ref);
     }
 
-    // ---------------------------------------------------------------- the table, under the lock
+    // ---------------------------------------------------------------- lookups and the table's changes
 
     /**
      * Under the lock.
@@ -323,26 +313,7 @@ public final class Shard
      */
     public int find(final UnsafeBuffer key, final int length, final long hash)
     {
-        final int tag = (int)hash;
-        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        for (int i = home(tag, capacity); ; i = next(i, capacity))
-        {
-            final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
-            if (slot == 0)
-            {
-                return 0;
-            }
-            if ((int)(slot >>> 32) == tag)
-            {
-                final int ref = (int)slot;
-                final long entry = memory.address(ref);
-                if (keyLength(entry) == length && Scratch.equalsNative(entry + layout.keyOffset, key, length))
-                {
-                    return ref;
-                }
-            }
-        }
+        return table.find(key, length, hash);
     }
 
     /**
@@ -368,7 +339,7 @@ public final class Shard
         {
             return RETRY;
         }
-        final long found = lookupOptimistic(key, length, hash);
+        final long found = table.lookupOptimistic(key, length, hash);
         int result = found == RETRY ? RETRY : ABSENT;
         if (found > 0)
         {
@@ -409,7 +380,7 @@ public final class Shard
         {
             return 0;
         }
-        final long found = lookupOptimistic(key, length, hash);
+        final long found = table.lookupOptimistic(key, length, hash);
         return found > 0 && unchangedSince(version) ? (int)found : 0;
     }
 
@@ -438,7 +409,7 @@ public final class Shard
         // writer ran since the lookup, so the entry is still the key's and the compare can be skipped.) The
         // length first: an entry reused for a longer key of the same size class may start with these bytes.
         if (UnsafeApi.getLong(header + ShardLayout.VERSION) != lookupVersion &&
-            (keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length)))
+            (layout.keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length)))
         {
             giveBack(ref, entry);
             return 0;
@@ -458,7 +429,7 @@ public final class Shard
     {
         // Read while this thread holds the word, so no one can change the present flag.
         final boolean unused = !isPresent(entry);
-        final int keyLength = keyLength(entry);
+        final int keyLength = layout.keyLength(entry);
         final UnsafeBuffer otherKey = unused ? new UnsafeBuffer(new byte[keyLength]) : null;
         if (unused)
         {
@@ -487,47 +458,6 @@ public final class Shard
                 unlock();
             }
         }
-    }
-
-    /**
-     * Without the lock: the probe of {@link #find}, with every address bounds-checked and at most
-     * {@code capacity} probes. The caller validates the result against {@link ShardLayout#VERSION}.
-     *
-     * @return the entry's ref (positive), 0 if absent, or {@link #RETRY}.
-     */
-    private long lookupOptimistic(final UnsafeBuffer key, final int length, final long hash)
-    {
-        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        final long table = capacity > 0 ?
-            memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * SLOT) : 0;
-        if (table == 0)
-        {
-            return RETRY;
-        }
-        final int tag = (int)hash;
-        int i = home(tag, capacity);
-        for (int probes = 0; probes < capacity; probes++, i = next(i, capacity))
-        {
-            final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
-            if (slot == 0)
-            {
-                return 0;
-            }
-            if ((int)(slot >>> 32) != tag)
-            {
-                continue;
-            }
-            final long entry = memory.readableAddress((int)slot, layout.keyOffset + (long)length);
-            if (entry == 0)
-            {
-                return RETRY;
-            }
-            if (keyLength(entry) == length && Scratch.equalsNative(entry + layout.keyOffset, key, length))
-            {
-                return slot & 0xFFFF_FFFFL;
-            }
-        }
-        return RETRY;
     }
 
     private int copyCommittedOptimistic(final int ref, final long entry, final int keyLength, final UnsafeBuffer out)
@@ -635,11 +565,7 @@ public final class Shard
     public int insert(final UnsafeBuffer key, final int length, final long hash)
     {
         final long count = UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT);
-        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        if ((count + 1) * 4 > (long)capacity * 3)
-        {
-            resize((int)Math.min(2L * capacity, MAX_CAPACITY));
-        }
+        table.makeRoomFor(count + 1);
         final int ref = memory.allocateEntry(layout.entrySize(length));
         final long entry = memory.address(ref);
         // Not the lock word: a reused entry's stays DEAD until the entry is whole and in the table.
@@ -649,7 +575,7 @@ public final class Shard
             UnsafeApi.putInt(entry + layout.keyLengthOffset, length);
         }
         Scratch.copyToNative(key, length, entry + layout.keyOffset);
-        putSlot(hash, ref);
+        table.put(hash, ref);
         UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, count + 1);
         // A plain store: only a CAS from free could race it, and the word is DEAD or a block never locked.
         UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, Futex.HELD);
@@ -668,8 +594,8 @@ public final class Shard
     {
         final long entry = memory.address(ref);
         clearValue(entry);
-        deleteSlot(hash, ref);
-        final int size = layout.entrySize(keyLength(entry));
+        table.delete(hash, ref);
+        final int size = layout.entrySize(layout.keyLength(entry));
         // A plain store: the caller holds the word, and a CAS from free is all that could race it.
         UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, EntryLayout.DEAD);
         memory.freeEntry(ref, size);
@@ -765,25 +691,24 @@ public final class Shard
     public long collectPresent(
         final long fromTag, final int batch, final int maxKeyLength, final EntryBatch out, final long version)
     {
-        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        final long table = capacity > 0 ?
-            memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * SLOT) : 0;
-        if (table == 0)
+        final int capacity = table.capacity();
+        final long slots = table.readableTable(capacity);
+        if (slots == 0)
         {
             return TAG_RETRY;
         }
         final long toTag = Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
-        final int firstHome = home((int)fromTag, capacity);
-        final int homeSpan = home((int)(toTag - 1), capacity) - firstHome;
+        final int firstHome = HashTable.home((int)fromTag, capacity);
+        final int homeSpan = HashTable.home((int)(toTag - 1), capacity) - firstHome;
         int slot = firstHome;
-        for (int step = 0; step < capacity; step++, slot = next(slot, capacity))
+        for (int step = 0; step < capacity; step++, slot = HashTable.next(slot, capacity))
         {
             // A torn walk may read garbage as a long run of full slots: it stops at the next check.
             if ((step & (TORN_CHECK_EVERY - 1)) == TORN_CHECK_EVERY - 1 && version != LOCKED && !unchangedSince(version))
             {
                 return TAG_RETRY;
             }
-            final long word = UnsafeApi.getLong(table + (long)slot * SLOT);
+            final long word = UnsafeApi.getLong(slots + (long)slot * HashTable.SLOT);
             if (word == 0)
             {
                 if (step > homeSpan)
@@ -798,7 +723,7 @@ public final class Shard
                 continue;
             }
             final long start = memory.readableAddress((int)word, layout.keyOffset);
-            final int length = start == 0 ? -1 : keyLength(start);
+            final int length = start == 0 ? -1 : layout.keyLength(start);
             final long entry = length < 0 || length > maxKeyLength ? 0 :
                 memory.readableAddress((int)word, layout.keyOffset + (long)length);
             if (entry == 0)
@@ -828,19 +753,7 @@ public final class Shard
      */
     public int capacity()
     {
-        return UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-    }
-
-    /**
-     * Under the lock.
-     *
-     * @param slot a slot index.
-     * @return the ref of the entry in that slot, or 0.
-     */
-    private int refAt(final int slot)
-    {
-        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        return (int)UnsafeApi.getLong(table + (long)slot * SLOT);
+        return table.capacity();
     }
 
     /**
@@ -853,119 +766,7 @@ public final class Shard
         return UnsafeApi.getLong(header + ShardLayout.SIZE);
     }
 
-    private void putSlot(final long hash, final int ref)
-    {
-        final int tag = (int)hash;
-        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        int i = home(tag, capacity);
-        while (UnsafeApi.getLong(table + (long)i * SLOT) != 0)
-        {
-            i = next(i, capacity);
-        }
-        UnsafeApi.putLong(table + (long)i * SLOT, ((long)tag << 32) | (ref & 0xFFFF_FFFFL));
-    }
-
-    private void deleteSlot(final long hash, final int ref)
-    {
-        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        final long table = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
-        int hole = home((int)hash, capacity);
-        while ((int)UnsafeApi.getLong(table + (long)hole * SLOT) != ref)
-        {
-            hole = next(hole, capacity);
-        }
-        // Backward-shift deletion: move each later entry of the run into the hole unless that would put
-        // it before its home slot.
-        int j = hole;
-        while (true)
-        {
-            j = next(j, capacity);
-            final long slot = UnsafeApi.getLong(table + (long)j * SLOT);
-            if (slot == 0)
-            {
-                break;
-            }
-            final int home = home((int)(slot >>> 32), capacity);
-            if (distance(home, j, capacity) >= distance(hole, j, capacity))
-            {
-                UnsafeApi.putLong(table + (long)hole * SLOT, slot);
-                hole = j;
-            }
-        }
-        UnsafeApi.putLong(table + (long)hole * SLOT, 0L);
-    }
-
-    private void resize(final int newCapacity)
-    {
-        if (newCapacity <= UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY))
-        {
-            throw new IllegalStateException("a LockMap shard's table is full at 2^27 slots; build the map with more shards()");
-        }
-        final int oldRef = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
-        final int oldCapacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
-        final int newRef = allocateTable(newCapacity);
-        final long oldTable = memory.address(oldRef);
-        final long newTable = memory.address(newRef);
-        for (int i = 0; i < oldCapacity; i++)
-        {
-            final long slot = UnsafeApi.getLong(oldTable + (long)i * SLOT);
-            if (slot != 0)
-            {
-                int j = home((int)(slot >>> 32), newCapacity);
-                while (UnsafeApi.getLong(newTable + (long)j * SLOT) != 0)
-                {
-                    j = next(j, newCapacity);
-                }
-                UnsafeApi.putLong(newTable + (long)j * SLOT, slot);
-            }
-        }
-        UnsafeApi.putInt(header + ShardLayout.TABLE_REF, newRef);
-        UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, newCapacity);
-        memory.freeExact(oldRef, oldCapacity * SLOT);
-    }
-
-    /**
-     * A tag's home slot: the tag, as an unsigned fraction of 2^32, scaled to the capacity (Lemire's
-     * multiply-shift), so every capacity gets an even spread from the tag's high bits.
-     */
-    private static int home(final int tag, final int capacity)
-    {
-        return (int)(((tag & 0xFFFF_FFFFL) * capacity) >>> 32);
-    }
-
-    private static int next(final int slot, final int capacity)
-    {
-        final int next = slot + 1;
-        return next == capacity ? 0 : next;
-    }
-
-    /**
-     * @return how many slots forward {@code to} is from {@code from}, wrapping at the capacity.
-     */
-    private static int distance(final int from, final int to, final int capacity)
-    {
-        final int distance = to - from;
-        return distance < 0 ? distance + capacity : distance;
-    }
-
-    private int allocateTable(final int capacity)
-    {
-        final int ref = memory.allocateExact(capacity * SLOT);
-        UnsafeApi.setMemory(memory.address(ref), (long)capacity * SLOT, (byte)0);
-        return ref;
-    }
-
     // ---------------------------------------------------------------- entries
-
-    /**
-     * @param entry an entry's address.
-     * @return its key's length.
-     */
-    public int keyLength(final long entry)
-    {
-        return layout.fixedKeySize >= 0 ? layout.fixedKeySize : UnsafeApi.getInt(entry + layout.keyLengthOffset);
-    }
 
     /**
      * Read by a holder without the shard lock too: the flag bits change only under the key (or for an
@@ -1028,7 +829,7 @@ public final class Shard
 
     private long slotAddress(final long entry, final boolean slotB)
     {
-        return entry + layout.valueSlotOffset(keyLength(entry)) + (slotB ? layout.valueSlotStride : 0);
+        return entry + layout.valueSlotOffset(layout.keyLength(entry)) + (slotB ? layout.valueSlotStride : 0);
     }
 
     /**

@@ -160,15 +160,17 @@ public final class ShardMemory implements FutexWord
         final int sizeClass = sizeClass(size);
         final int blockSize = classSize(sizeClass, size);
         int fromClass = sizeClass;
-        if (UnsafeApi.getInt(freeListHead(sizeClass)) == 0)
+        int ref = UnsafeApi.getInt(freeListHead(sizeClass));
+        if (ref == 0)
         {
             fromClass = largerFreeClass(sizeClass);
             if (fromClass < 0)
             {
                 return allocateFromTop(blockSize);
             }
+            ref = UnsafeApi.getInt(freeListHead(fromClass));
         }
-        final int ref = popFree(fromClass);
+        popFree(fromClass, ref);
         if (fromClass >= ShardLayout.FIRST_LARGE_CLASS)
         {
             // A large free block is at least its class's size, and may be larger than the request: the
@@ -377,18 +379,16 @@ public final class ShardMemory implements FutexWord
         UnsafeApi.putInt(mask, UnsafeApi.getInt(mask) | 1 << (sizeClass - ShardLayout.FIRST_LARGE_CLASS));
     }
 
-    private int popFree(final int sizeClass)
+    /** Unlinks {@code head}, the first block of {@code sizeClass}'s free list, which the caller read. */
+    private void popFree(final int sizeClass, final int head)
     {
-        final long headAddress = freeListHead(sizeClass);
-        final int head = UnsafeApi.getInt(headAddress);
         final int next = UnsafeApi.getInt(address(head));
-        UnsafeApi.putInt(headAddress, next);
+        UnsafeApi.putInt(freeListHead(sizeClass), next);
         if (next == 0 && sizeClass >= ShardLayout.FIRST_LARGE_CLASS)
         {
             final long mask = headerAddress + ShardLayout.LARGE_FREE_MASK;
             UnsafeApi.putInt(mask, UnsafeApi.getInt(mask) & ~(1 << (sizeClass - ShardLayout.FIRST_LARGE_CLASS)));
         }
-        return head;
     }
 
     /**
