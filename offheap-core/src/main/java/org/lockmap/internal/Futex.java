@@ -50,7 +50,7 @@ public final class Futex
     {
         for (int i = 0; i < SPINS; i++)
         {
-            // Volatile read then CAS (full fence): test-and-test-and-set, so spinning does not bounce the line.
+            // Volatile read then CAS (full fence): test-and-test-and-set; the CAS acquires the previous release.
             if (word.getVolatile() == FREE && word.compareAndSet(FREE, HELD))
             {
                 return Outcome.ACQUIRED;
@@ -60,7 +60,7 @@ public final class Futex
         boolean interrupted = false;
         try
         {
-            // Get-and-set to 2 (full fence): announces a waiter, so the holder's release will wake one.
+            // Get-and-set to 2 (full fence): announces a waiter, so the release wakes one; an old 0 acquires the lock.
             while (word.getAndSet(CONTENDED) != FREE)
             {
                 if (lot.isClosed())
@@ -115,14 +115,14 @@ public final class Futex
         {
             for (int i = 0; i < SPINS; i++)
             {
-                // Volatile read then CAS (full fence): test-and-test-and-set, so spinning does not bounce the line.
+                // Volatile read then CAS (full fence): test-and-test-and-set; the CAS acquires the previous release.
                 if (word.getVolatile() == FREE && word.compareAndSet(FREE, HELD))
                 {
                     return;
                 }
                 Thread.onSpinWait();
             }
-            // Get-and-set to 2 (full fence): announces a waiter, so the holder's release will wake one.
+            // Get-and-set to 2 (full fence): announces a waiter, so the release wakes one; an old 0 acquires the lock.
             while (word.getAndSet(CONTENDED) != FREE)
             {
                 lot.await(waitKey, word, CONTENDED, Long.MAX_VALUE);

@@ -21,8 +21,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * shifts later slots of the run back (no tombstones). Entries never move: only slots do.
  *
  * <p>Thread-safety: changes ({@link #put}, {@link #delete}, {@link #makeRoomFor}) and {@link #find} run under
- * the shard lock. {@link #lookupOptimistic} and a walk from {@link #readableTable} run without it, their
- * every address bounds-checked; the caller validates what they read against the shard's version.
+ * the shard lock. The probes without it are the shard's ({@link Shard#readOptimistic}, {@link Shard#collectPresent}),
+ * through {@link #readableTable}, {@link #home} and {@link #next}, with every address bounds-checked and what
+ * they read validated against the shard's version. (The lock-free probe stays in {@code Shard}: moved here,
+ * it measured about 10% slower on a 1M-entry {@code get}, 1.86 against 2.04 to 2.11 ops/&micro;s over 4
+ * forks each, with the same inlining.)
  */
 final class HashTable
 {
@@ -92,47 +95,6 @@ final class HashTable
                 return (int)slot;
             }
         }
-    }
-
-    /**
-     * Without the lock: the probe of {@link #find}, with every address bounds-checked and at most
-     * {@code capacity} probes, so that a state torn by a writer cannot fault or loop.
-     *
-     * @return the ref of the key's entry (positive), 0 if absent, or {@link Shard#RETRY} if the state read
-     *         was torn.
-     */
-    long lookupOptimistic(final UnsafeBuffer key, final int length, final long hash)
-    {
-        final int capacity = capacity();
-        final long table = readableTable(capacity);
-        if (table == 0)
-        {
-            return Shard.RETRY;
-        }
-        final int tag = (int)hash;
-        int i = home(tag, capacity);
-        for (int probes = 0; probes < capacity; probes++, i = next(i, capacity))
-        {
-            final long slot = UnsafeApi.getLong(table + (long)i * SLOT);
-            if (slot == 0)
-            {
-                return 0;
-            }
-            if ((int)(slot >>> 32) != tag)
-            {
-                continue;
-            }
-            final long entry = memory.readableAddress((int)slot, layout.keyOffset + (long)length);
-            if (entry == 0)
-            {
-                return Shard.RETRY;
-            }
-            if (holdsKey(entry, key, length))
-            {
-                return slot & 0xFFFF_FFFFL;
-            }
-        }
-        return Shard.RETRY;
     }
 
     /**

@@ -153,8 +153,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             return null;
         }
         final UnsafeBuffer bytes = scratch.word;
-        Scratch.writeWord(pending == PUT ? pendingWord : shard.committedWord(entry), bytes);
-        lastRead = map.decodeValue(bytes, shard.committedLength(entry), null, false);
+        Scratch.writeWord(pending == PUT ? pendingWord : shard.values().committedWord(entry), bytes);
+        lastRead = map.decodeValue(bytes, shard.values().committedLength(entry), null, false);
         lastReadCurrent = true;
         return lastRead;
     }
@@ -171,7 +171,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             case PUT -> true;
             case REMOVE -> false;
-            default -> shard.isPresent(entry);
+            default -> shard.values().isPresent(entry);
         };
     }
 
@@ -238,7 +238,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
             {
                 pendingBytes = new byte[Long.BYTES];
             }
-            flyweight.wrap(pendingBytes, 0, shard.committedLength(entry));
+            flyweight.wrap(pendingBytes, 0, shard.values().committedLength(entry));
             Scratch.writeWord(pendingWord, flyweight);
         }
         else
@@ -282,7 +282,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
      */
     private boolean staysPresentWord()
     {
-        return wordValues && pending != REMOVE && shard.isPresent(entry);
+        return wordValues && pending != REMOVE && shard.values().isPresent(entry);
     }
 
     /**
@@ -312,7 +312,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         // first release (a full fence) orders it before any of the batch's keys is free again.
         if (staysPresentWord() && !map.isClosed())
         {
-            shard.commitPresentWord(entry, pendingWord);
+            shard.values().commitPresentWord(entry, pendingWord);
             pending = NONE;
             return;
         }
@@ -328,21 +328,21 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             if (wordValues)
             {
-                shard.commitWord(entry, pendingWord);
+                shard.values().commitWord(entry, pendingWord);
             }
             else if (fixedValues)
             {
-                shard.commitSpareSlot(entry);
+                shard.values().commitSpareSlot(entry);
             }
             else
             {
-                shard.commitBlock(entry, pendingRef, pendingLength);
+                shard.values().commitBlock(entry, pendingRef, pendingLength);
                 pendingRef = 0;
             }
         }
         else if (pending == REMOVE)
         {
-            shard.clearValue(entry);
+            shard.values().clearValue(entry);
         }
         pending = NONE;
     }
@@ -384,7 +384,7 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         final int length, final Consumer<? super MutableDirectBuffer> writer, final UnsafeBuffer source,
         final UnsafeBuffer target)
     {
-        final long spare = shard.spareSlotAddress(entry);
+        final long spare = shard.values().spareSlotAddress(entry);
         if (source != null)
         {
             Scratch.copyToNative(source, length, spare);
@@ -519,15 +519,15 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         assert !(wordValues && pending == PUT) : "a pending word value has no address";
         return switch (pending)
         {
-            case PUT -> fixedValues ? shard.spareSlotAddress(entry) : shard.address(pendingRef);
+            case PUT -> fixedValues ? shard.values().spareSlotAddress(entry) : shard.address(pendingRef);
             case REMOVE -> 0;
-            default -> shard.isPresent(entry) ? shard.committedAddress(entry) : 0;
+            default -> shard.values().isPresent(entry) ? shard.values().committedAddress(entry) : 0;
         };
     }
 
     private int valueLength()
     {
-        return pending == PUT && !fixedValues ? pendingLength : shard.committedLength(entry);
+        return pending == PUT && !fixedValues ? pendingLength : shard.values().committedLength(entry);
     }
 
     private void forgetReads()

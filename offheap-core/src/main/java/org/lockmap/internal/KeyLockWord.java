@@ -18,7 +18,7 @@ public record KeyLockWord(long address) implements FutexWord
      */
     public static boolean tryAcquire(final long address)
     {
-        // Volatile CAS (full fence): acquiring the key orders the holder's reads after the previous release.
+        // Volatile CAS (full fence): acquiring the key orders the holder's accesses after the previous release.
         return UnsafeApi.compareAndSetInt(null, address, Futex.FREE, Futex.HELD);
     }
 
@@ -36,19 +36,19 @@ public record KeyLockWord(long address) implements FutexWord
 
     public boolean compareAndSet(final int expected, final int value)
     {
-        // Volatile CAS: see tryAcquire.
+        // Volatile CAS (full fence): Futex's acquire; orders the new holder's accesses after the previous release.
         return UnsafeApi.compareAndSetInt(null, address, expected, value);
     }
 
     public int getAndSet(final int value)
     {
-        // Volatile get-and-set: a waiter announces itself (2) and learns whether the lock was free.
+        // Volatile get-and-set (full fence): a waiter sets 2 so the release wakes it; an old 0 acquires the key.
         return UnsafeApi.getAndSetInt(null, address, value);
     }
 
     public int getVolatile()
     {
-        // Volatile read: the parking lot rechecks the word under its bucket lock before parking.
+        // Volatile read: Futex's test before its CAS, and the lot's recheck under its bucket lock for a missed release.
         return UnsafeApi.getIntVolatile(null, address);
     }
 }

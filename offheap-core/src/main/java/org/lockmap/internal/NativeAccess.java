@@ -24,12 +24,14 @@ public final class NativeAccess
      */
     public static void ensureAvailable()
     {
+        // Volatile read: a pass by any thread is seen, so the probes run about once (a racing repeat is harmless).
         if (checked)
         {
             return;
         }
         try
         {
+            // Volatile read of a fresh array: orders nothing, it only probes that Unsafe is reachable.
             UnsafeApi.getIntVolatile(new int[1], UnsafeApi.arrayBaseOffset(int[].class));
         }
         catch (final Throwable ex)
@@ -46,6 +48,7 @@ public final class NativeAccess
                 (module.isNamed() ? " (or --enable-native-access=" + module.getName() + ")" : "") +
                 " for memory-mapped files and futex; add it to the java command line, with " + ADD_EXPORTS);
         }
+        // Volatile write: publishes only that the checks passed; no other state depends on it.
         checked = true;
     }
 }

@@ -186,7 +186,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         try
         {
             final int ref = shard.find(scratch.key, scratch.keyLength, scratch.keyHash);
-            return ref != 0 && shard.isPresent(shard.address(ref));
+            return ref != 0 && shard.values().isPresent(shard.address(ref));
         }
         finally
         {
@@ -208,6 +208,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         guard.enter(this);
         try
         {
+            // Volatile read after the guard's volatile write: close() either sees this guard or is seen here.
             if (closed)
             {
                 return Shard.RETRY;
@@ -248,11 +249,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             {
                 throw heldByCaller();
             }
-            if (!shard.isPresent(entry))
+            if (!shard.values().isPresent(entry))
             {
                 return null;
             }
-            length = shard.copyCommitted(entry, scratch.out);
+            length = shard.values().copyCommitted(entry, scratch.out);
         }
         finally
         {
@@ -307,6 +308,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         guard.enter(this);
         try
         {
+            // Volatile read after the guard's volatile write: close() either sees this guard or is seen here.
             for (int attempt = 0; attempt < OPTIMISTIC_BATCH_TRIES && !closed; attempt++)
             {
                 final long size = shard.sizeOptimistic();
@@ -548,7 +550,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             entry = shard.address(ref);
             if (shard.tryAcquireIdleKey(entry))
             {
-                if (!(wantPrevious && shard.isPresent(entry) && (op == OP_PUT || op == OP_REPLACE || op == OP_REMOVE)))
+                if (!(wantPrevious && shard.values().isPresent(entry) && (op == OP_PUT || op == OP_REPLACE || op == OP_REMOVE)))
                 {
                     try
                     {
@@ -593,12 +595,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         Throwable failure = null;
         V previous = null;
-        if (wantPrevious && shard.isPresent(entry))
+        if (wantPrevious && shard.values().isPresent(entry))
         {
             try
             {
-                final int length = shard.committedLength(entry);
-                Scratch.copyFromNative(shard.committedAddress(entry), length, scratch.out);
+                final int length = shard.values().committedLength(entry);
+                Scratch.copyFromNative(shard.values().committedAddress(entry), length, scratch.out);
                 previous = decodeValue(scratch.out, length, null, false);
             }
             catch (final RuntimeException | Error ex)
@@ -713,7 +715,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final long entry = shard.address(ref);
         try
         {
-            shard.commit(entry, scratch.value, scratch.valueLength);
+            shard.values().commit(entry, scratch.value, scratch.valueLength);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -735,10 +737,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     private static int apply(final Shard shard, final long entry, final int op, final Scratch scratch, final boolean wantPrevious)
     {
-        final boolean present = shard.isPresent(entry);
+        final boolean present = shard.values().isPresent(entry);
         if (present && wantPrevious)
         {
-            scratch.outLength = shard.copyCommitted(entry, scratch.out);
+            scratch.outLength = shard.values().copyCommitted(entry, scratch.out);
         }
         final int result = present ? WAS_PRESENT : 0;
         final boolean change = switch (op)
@@ -746,8 +748,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             case OP_PUT -> true;
             case OP_PUT_IF_ABSENT -> !present;
             case OP_REPLACE, OP_REMOVE -> present;
-            case OP_REPLACE_IF_EQUAL, OP_REMOVE_IF_EQUAL -> present && shard.committedLength(entry) == scratch.expectedLength &&
-                Scratch.equalsNative(shard.committedAddress(entry), scratch.expected, scratch.expectedLength);
+            case OP_REPLACE_IF_EQUAL, OP_REMOVE_IF_EQUAL -> present && shard.values().committedLength(entry) == scratch.expectedLength &&
+                Scratch.equalsNative(shard.values().committedAddress(entry), scratch.expected, scratch.expectedLength);
             default -> throw new IllegalArgumentException("op " + op);
         };
         if (!change)
@@ -756,11 +758,11 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         }
         if (op == OP_REMOVE || op == OP_REMOVE_IF_EQUAL)
         {
-            shard.clearValue(entry);
+            shard.values().clearValue(entry);
         }
         else
         {
-            shard.commit(entry, scratch.value, scratch.valueLength);
+            shard.values().commit(entry, scratch.value, scratch.valueLength);
         }
         return result | CHANGED;
     }
@@ -866,6 +868,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             guard.enter(this);
             try
             {
+                // Volatile read after the guard's volatile write: close() either sees this guard or is seen here.
                 if (!closed)
                 {
                     final long version = shard.version();
@@ -946,14 +949,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         guard.enter(this);
         try
         {
-            // Volatile read, after the guard's full fence: close() either sees this guard or is seen here.
+            // Volatile read after the guard's volatile write: close() either sees this guard or is seen here.
             if (closed)
             {
                 return false;
             }
             if (commit)
             {
-                shard.commitPresentWord(entry, word);
+                shard.values().commitPresentWord(entry, word);
             }
             wake = shard.releaseKey(entry);
             if (TestHooks.ENABLED)
@@ -1166,6 +1169,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         try
         {
             int torn = 0;
+            // Volatile read after the guard's volatile write: close() either sees this guard or is seen here.
             for (int spins = 0; torn < OPTIMISTIC_BATCH_TRIES && spins < WRITER_SPINS && !closed; )
             {
                 final long version = shard.version();
@@ -1219,7 +1223,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public void close()
     {
-        // Volatile CAS: exactly one caller shuts the shards down; operations that read closed as true stop.
+        // Volatile CAS: one caller closes; ordered before awaitReaders' guard reads (Dekker with ReadGuard.enter).
         if (!CLOSED.compareAndSet(this, false, true))
         {
             return;
@@ -1251,6 +1255,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     @Override
     public boolean isClosed()
     {
+        // Volatile read: sees any thread's close() once its CAS is done; a racing close may be missed.
         return closed;
     }
 
@@ -1292,6 +1297,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     void checkOpen()
     {
+        // Volatile read: a fast fail only; a racing close is caught by a guarded check or under the shard lock.
         if (closed)
         {
             throw closedException();

@@ -46,6 +46,7 @@ public final class ParkingLot
         bucket.lock.lock();
         try
         {
+            // Volatile reads under the bucket lock: a close or release before them is seen; one after finds this waiter.
             if (closed || word.getVolatile() != expected)
             {
                 return;
@@ -56,6 +57,7 @@ public final class ParkingLot
         {
             bucket.lock.unlock();
         }
+        // Volatile reads: woken and closed are set before their unpark, so park's spurious returns recheck and park again.
         while (!waiter.woken && !closed && !Thread.currentThread().isInterrupted())
         {
             if (deadline == Long.MAX_VALUE)
@@ -72,6 +74,7 @@ public final class ParkingLot
                 LockSupport.parkNanos(this, remaining);
             }
         }
+        // Volatile read: true means a waker unlinked this waiter; a wake racing a false read makes remove() a no-op.
         if (!waiter.woken)
         {
             bucket.lock.lock();
@@ -103,6 +106,7 @@ public final class ParkingLot
                 if (w.key == key)
                 {
                     bucket.remove(w);
+                    // Volatile write before unpark: the parked thread's loop sees it and stops parking.
                     w.woken = true;
                     woken = w;
                     break;
@@ -124,6 +128,7 @@ public final class ParkingLot
      */
     public boolean isClosed()
     {
+        // Volatile read: a close by any thread is seen.
         return closed;
     }
 
@@ -132,6 +137,7 @@ public final class ParkingLot
      */
     public void close()
     {
+        // Volatile write before the bucket locks: a waiter that checks under one afterwards sees it and never parks.
         closed = true;
         for (final Bucket bucket : buckets)
         {
@@ -142,6 +148,7 @@ public final class ParkingLot
                 {
                     final Waiter w = bucket.head;
                     bucket.remove(w);
+                    // Volatile write before unpark: the parked thread's loop sees it and stops parking.
                     w.woken = true;
                     LockSupport.unpark(w.thread);
                 }

@@ -44,7 +44,7 @@ final class ReadGuard
     ReadGuard()
     {
         ALL.add(new WeakReference<>(this));
-        // Atomic counter: every so many threads, drop the guards of threads that are gone.
+        // Atomic counter, no ordering needed: every so many threads, drop the guards of threads that are gone.
         if (REGISTERED.incrementAndGet() % PURGE_EVERY == 0)
         {
             ALL.removeIf(reference -> reference.get() == null);
@@ -58,7 +58,7 @@ final class ReadGuard
      */
     void enter(final Object map)
     {
-        // Volatile write (full fence): ordered before the caller's read of the map's closed flag.
+        // Volatile write, then the caller's volatile read of closed: a Dekker pair with close()'s CAS, then guard read.
         reading = map;
     }
 

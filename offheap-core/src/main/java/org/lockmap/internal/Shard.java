@@ -35,6 +35,7 @@ public final class Shard
 
     private final ShardMemory memory;
     private final HashTable table;
+    private final EntryValues values;
     private final EntryLayout layout;
     private final ParkingLot lot;
     private final long lockWaitKey;
@@ -60,6 +61,7 @@ public final class Shard
         this.memory = new ShardMemory(firstChunkBytes);
         this.header = memory.headerAddress();
         this.table = new HashTable(memory, layout);
+        this.values = new EntryValues(memory, layout);
         try
         {
             table.create(initialCapacity);
@@ -225,7 +227,7 @@ public final class Shard
                 continue;
             }
             final long entry = memory.address(ref);
-            // Volatile read: a key taken outside the shard lock (by a waiter) is seen.
+            // Volatile read: takes and releases made without the shard lock (lockFound, waiters, word releases) are seen.
             if (UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE)
             {
                 UnsafeApi.putInt(entry + EntryLayout.STATE,
@@ -293,6 +295,14 @@ public final class Shard
     }
 
     /**
+     * @return the reader and writer of this shard's entries' values.
+     */
+    public EntryValues values()
+    {
+        return values;
+    }
+
+    /**
      * @param ref a ref.
      * @return its address.
      */
@@ -339,14 +349,14 @@ public final class Shard
         {
             return RETRY;
         }
-        final long found = table.lookupOptimistic(key, length, hash);
+        final long found = lookupOptimistic(key, length, hash);
         int result = found == RETRY ? RETRY : ABSENT;
         if (found > 0)
         {
             final long entry = memory.readableAddress((int)found, layout.keyOffset + (long)length);
-            if (entry != 0 && isPresent(entry))
+            if (entry != 0 && values.isPresent(entry))
             {
-                result = out == null ? 0 : copyCommittedOptimistic((int)found, entry, length, out);
+                result = out == null ? 0 : values.copyCommittedOptimistic((int)found, entry, length, out);
             }
         }
         return unchangedSince(version) ? result : RETRY;
@@ -380,7 +390,7 @@ public final class Shard
         {
             return 0;
         }
-        final long found = table.lookupOptimistic(key, length, hash);
+        final long found = lookupOptimistic(key, length, hash);
         return found > 0 && unchangedSince(version) ? (int)found : 0;
     }
 
@@ -428,7 +438,7 @@ public final class Shard
     private void giveBack(final int ref, final long entry)
     {
         // Read while this thread holds the word, so no one can change the present flag.
-        final boolean unused = !isPresent(entry);
+        final boolean unused = !values.isPresent(entry);
         final int keyLength = layout.keyLength(entry);
         final UnsafeBuffer otherKey = unused ? new UnsafeBuffer(new byte[keyLength]) : null;
         if (unused)
@@ -460,96 +470,45 @@ public final class Shard
         }
     }
 
-    private int copyCommittedOptimistic(final int ref, final long entry, final int keyLength, final UnsafeBuffer out)
+    /**
+     * Without the lock: the probe of {@link #find}, with every address bounds-checked and at most
+     * {@code capacity} probes. The caller validates the result against {@link ShardLayout#VERSION}.
+     *
+     * @return the entry's ref (positive), 0 if absent, or {@link #RETRY}.
+     */
+    private long lookupOptimistic(final UnsafeBuffer key, final int length, final long hash)
     {
-        final int valueLength = committedLengthOptimistic(ref, entry);
-        final long address = valueLength < 0 || valueLength > out.capacity() ? 0 :
-            committedAddressOptimistic(ref, entry, keyLength, valueLength);
-        if (address == 0)
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final long table = capacity > 0 ?
+            memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * HashTable.SLOT) : 0;
+        if (table == 0)
         {
             return RETRY;
         }
-        if (layout.wordValue)
+        final int tag = (int)hash;
+        int i = HashTable.home(tag, capacity);
+        for (int probes = 0; probes < capacity; probes++, i = HashTable.next(i, capacity))
         {
-            // One load: a holder may commit the word meanwhile without the shard lock or a version change.
-            Scratch.copyWordFromNative(address, out);
-            return valueLength;
-        }
-        Scratch.copyFromNative(address, valueLength, out);
-        return valueLength;
-    }
-
-    /**
-     * Copies the committed value of a present entry into the batch's last entry, unless it is longer
-     * than {@link EntryBatch#VALUE_BYTES_MAX} (then the batch's reader looks it up).
-     *
-     * @return false if the state read was torn or impossible.
-     */
-    private boolean copyCommittedInto(final int ref, final long entry, final int keyLength, final EntryBatch out)
-    {
-        final int valueLength = committedLengthOptimistic(ref, entry);
-        if (valueLength > EntryBatch.VALUE_BYTES_MAX)
-        {
-            return true;
-        }
-        final long address = valueLength < 0 ? 0 : committedAddressOptimistic(ref, entry, keyLength, valueLength);
-        if (address == 0)
-        {
-            return false;
-        }
-        if (layout.wordValue)
-        {
-            // One load: a holder may commit the word meanwhile without the shard lock or a version change.
-            out.addValueWord(UnsafeApi.getLong(address), valueLength);
-        }
-        else
-        {
-            out.addValue(address, valueLength);
-        }
-        return true;
-    }
-
-    /**
-     * Without the lock (or under it): the committed value's length, read with bounds checks.
-     *
-     * @return the length, or {@link #RETRY} if the entry lies outside the shard's memory or the length is
-     *         negative (a torn read).
-     */
-    private int committedLengthOptimistic(final int ref, final long entry)
-    {
-        if (layout.fixedValueSize >= 0)
-        {
-            return layout.fixedValueSize;
-        }
-        if (memory.readableAddress(ref, layout.valueRefOffset + (long)Integer.BYTES) == 0)
-        {
-            return RETRY;
-        }
-        final int valueLength = UnsafeApi.getInt(entry + layout.valueLengthOffset);
-        return valueLength < 0 ? RETRY : valueLength;
-    }
-
-    /**
-     * Without the lock (or under it): the committed value's address, bounds-checked.
-     *
-     * @param valueLength from {@link #committedLengthOptimistic}, at least 0.
-     * @return the address, or 0 if the value lies outside the shard's memory (a torn read).
-     */
-    private long committedAddressOptimistic(final int ref, final long entry, final int keyLength, final int valueLength)
-    {
-        if (layout.fixedValueSize >= 0)
-        {
-            if (memory.readableAddress(ref, layout.entrySize(keyLength)) == 0)
+            final long slot = UnsafeApi.getLong(table + (long)i * HashTable.SLOT);
+            if (slot == 0)
             {
                 return 0;
             }
-            // From the key length already checked: the entry's own may have changed since (a removed
-            // entry's block reused), and an address computed from it would not be bounds-checked.
-            final boolean slotB = !layout.wordValue &&
-                (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0;
-            return entry + layout.valueSlotOffset(keyLength) + (slotB ? layout.valueSlotStride : 0);
+            if ((int)(slot >>> 32) != tag)
+            {
+                continue;
+            }
+            final long entry = memory.readableAddress((int)slot, layout.keyOffset + (long)length);
+            if (entry == 0)
+            {
+                return RETRY;
+            }
+            if (layout.keyLength(entry) == length && Scratch.equalsNative(entry + layout.keyOffset, key, length))
+            {
+                return slot & 0xFFFF_FFFFL;
+            }
         }
-        return memory.readableAddress(UnsafeApi.getInt(entry + layout.valueRefOffset), valueLength);
+        return RETRY;
     }
 
     /**
@@ -593,7 +552,7 @@ public final class Shard
     public void remove(final int ref, final long hash)
     {
         final long entry = memory.address(ref);
-        clearValue(entry);
+        values.clearValue(entry);
         table.delete(hash, ref);
         final int size = layout.entrySize(layout.keyLength(entry));
         // A plain store: the caller holds the word, and a CAS from free is all that could race it.
@@ -613,7 +572,7 @@ public final class Shard
         final long entry = memory.address(ref);
         // Volatile CAS (full fence): claims the word from free, so no thread that locks without the shard
         // lock can take the entry while it is freed; fails if one already has.
-        if (!isPresent(entry) && waiters(entry) == 0 &&
+        if (!values.isPresent(entry) && waiters(entry) == 0 &&
             UnsafeApi.compareAndSetInt(null, entry + EntryLayout.LOCK_WORD, Futex.FREE, EntryLayout.DEAD))
         {
             remove(ref, hash);
@@ -730,14 +689,14 @@ public final class Shard
             {
                 return TAG_RETRY;
             }
-            if (isPresent(entry))
+            if (values.isPresent(entry))
             {
                 if (version != LOCKED && !unchangedSince(version))
                 {
                     return TAG_RETRY;
                 }
                 out.addKey(entry + layout.keyOffset, length);
-                if (out.withValues() && !copyCommittedInto((int)word, entry, length, out))
+                if (out.withValues() && !values.copyCommittedInto((int)word, entry, length, out))
                 {
                     return TAG_RETRY;
                 }
@@ -766,210 +725,7 @@ public final class Shard
         return UnsafeApi.getLong(header + ShardLayout.SIZE);
     }
 
-    // ---------------------------------------------------------------- entries
-
-    /**
-     * Read by a holder without the shard lock too: the flag bits change only under the key (or for an
-     * idle key, under the shard lock), and an aligned int read never tears, so the waiter count that
-     * shares the word may change meanwhile without harm.
-     *
-     * @param entry an entry's address.
-     * @return true if it has a committed value.
-     */
-    public boolean isPresent(final long entry)
-    {
-        return (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_PRESENT) != 0;
-    }
-
-    /**
-     * @param entry an entry's address.
-     * @return the committed value's address (meaningful only if present).
-     */
-    public long committedAddress(final long entry)
-    {
-        if (layout.fixedValueSize >= 0)
-        {
-            return slotAddress(entry, !layout.wordValue &&
-                (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) != 0);
-        }
-        return memory.address(UnsafeApi.getInt(entry + layout.valueRefOffset));
-    }
-
-    /**
-     * @param entry an entry's address.
-     * @return the committed value's length (meaningful only if present).
-     */
-    public int committedLength(final long entry)
-    {
-        return layout.fixedValueSize >= 0 ? layout.fixedValueSize : UnsafeApi.getInt(entry + layout.valueLengthOffset);
-    }
-
-    /**
-     * Word values: the committed value's word (meaningful only if present).
-     *
-     * @param entry an entry's address.
-     * @return the word.
-     */
-    public long committedWord(final long entry)
-    {
-        return UnsafeApi.getLong(slotAddress(entry, false));
-    }
-
-    /**
-     * Two-slot fixed-size values: the slot a holder may write, the one not committed.
-     *
-     * @param entry an entry's address.
-     * @return the spare slot's address.
-     */
-    public long spareSlotAddress(final long entry)
-    {
-        assert !layout.wordValue : "word values have one slot";
-        return slotAddress(entry, (UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_SLOT_B) == 0);
-    }
-
-    private long slotAddress(final long entry, final boolean slotB)
-    {
-        return entry + layout.valueSlotOffset(layout.keyLength(entry)) + (slotB ? layout.valueSlotStride : 0);
-    }
-
-    /**
-     * Under the lock: copies the committed value into {@code out}.
-     *
-     * @param entry an entry with a value.
-     * @param out   where to copy.
-     * @return the value's length.
-     */
-    public int copyCommitted(final long entry, final UnsafeBuffer out)
-    {
-        final int length = committedLength(entry);
-        if (layout.wordValue)
-        {
-            // One load: a holder may commit the word meanwhile without the shard lock.
-            Scratch.copyWordFromNative(committedAddress(entry), out);
-            return length;
-        }
-        Scratch.copyFromNative(committedAddress(entry), length, out);
-        return length;
-    }
-
-    /**
-     * Under the lock: makes {@code value} the committed value.
-     *
-     * @param entry  the entry.
-     * @param value  the new value's bytes.
-     * @param length their length.
-     */
-    public void commit(final long entry, final UnsafeBuffer value, final int length)
-    {
-        if (layout.wordValue)
-        {
-            commitWord(entry, Scratch.readWord(value, length));
-        }
-        else if (layout.fixedValueSize >= 0)
-        {
-            Scratch.copyToNative(value, length, spareSlotAddress(entry));
-            commitSpareSlot(entry);
-        }
-        else
-        {
-            final int ref = memory.allocate(length);
-            Scratch.copyToNative(value, length, memory.address(ref));
-            commitBlock(entry, ref, length);
-        }
-    }
-
-    /**
-     * Under the lock, word values: {@code word} becomes the committed value, in one 8-byte store.
-     *
-     * @param entry the entry.
-     * @param word  the value's word ({@link Scratch#readWord}).
-     */
-    public void commitWord(final long entry, final long word)
-    {
-        // The same single store as a holder's commit without the shard lock; then the present flag and size.
-        commitPresentWord(entry, word);
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
-        if ((flags & EntryLayout.FLAG_PRESENT) == 0)
-        {
-            addSize(1);
-            UnsafeApi.putInt(entry + EntryLayout.STATE, flags | EntryLayout.FLAG_PRESENT);
-        }
-    }
-
-    /**
-     * Word values: {@code word} becomes the committed value, in one 8-byte store, which readers see whole,
-     * old or new, because they copy a word value with one 8-byte load ({@link Scratch#copyWordFromNative}).
-     * It changes no flag and no size, so a holder may call it under the key alone (no shard lock) only for
-     * a present entry; {@link #commitWord} calls it under the shard lock for any entry. The holder's
-     * release of the key word publishes it to the key's next holder.
-     *
-     * @param entry the entry.
-     * @param word  the value's word ({@link Scratch#readWord}).
-     */
-    public void commitPresentWord(final long entry, final long word)
-    {
-        // A plain aligned 8-byte store: readers copy the word with one load, and a crash sees the old word or
-        // the new.
-        UnsafeApi.putLong(slotAddress(entry, false), word);
-    }
-
-    /**
-     * Under the lock, two-slot fixed-size values: the spare slot, already written, becomes the committed value.
-     *
-     * @param entry the entry.
-     */
-    public void commitSpareSlot(final long entry)
-    {
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
-        if ((flags & EntryLayout.FLAG_PRESENT) == 0)
-        {
-            addSize(1);
-        }
-        UnsafeApi.putInt(entry + EntryLayout.STATE, (flags ^ EntryLayout.FLAG_SLOT_B) | EntryLayout.FLAG_PRESENT);
-    }
-
-    /**
-     * Under the lock, variable-size values: the block, already written, becomes the committed value and
-     * the previous one is freed.
-     *
-     * @param entry  the entry.
-     * @param ref    the value's block.
-     * @param length the value's length.
-     */
-    public void commitBlock(final long entry, final int ref, final int length)
-    {
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
-        if ((flags & EntryLayout.FLAG_PRESENT) == 0)
-        {
-            addSize(1);
-        }
-        else
-        {
-            memory.free(UnsafeApi.getInt(entry + layout.valueRefOffset), UnsafeApi.getInt(entry + layout.valueLengthOffset));
-        }
-        UnsafeApi.putInt(entry + layout.valueRefOffset, ref);
-        UnsafeApi.putInt(entry + layout.valueLengthOffset, length);
-        UnsafeApi.putInt(entry + EntryLayout.STATE, flags | EntryLayout.FLAG_PRESENT);
-    }
-
-    /**
-     * Under the lock: removes the committed value, if any.
-     *
-     * @param entry the entry.
-     */
-    public void clearValue(final long entry)
-    {
-        final int flags = UnsafeApi.getInt(entry + EntryLayout.STATE);
-        if ((flags & EntryLayout.FLAG_PRESENT) != 0)
-        {
-            if (layout.fixedValueSize < 0)
-            {
-                memory.free(UnsafeApi.getInt(entry + layout.valueRefOffset), UnsafeApi.getInt(entry + layout.valueLengthOffset));
-            }
-            UnsafeApi.putInt(entry + EntryLayout.STATE, flags & ~EntryLayout.FLAG_PRESENT);
-            addSize(-1);
-        }
-    }
+    // ---------------------------------------------------------------- values' memory
 
     /**
      * Under the lock: a block for a holder's pending variable-size value.
@@ -991,11 +747,6 @@ public final class Shard
     public void freeBlock(final int ref, final int length)
     {
         memory.free(ref, length);
-    }
-
-    private void addSize(final long delta)
-    {
-        UnsafeApi.putLong(header + ShardLayout.SIZE, UnsafeApi.getLong(header + ShardLayout.SIZE) + delta);
     }
 
     // ---------------------------------------------------------------- key locks, under the lock
@@ -1058,7 +809,7 @@ public final class Shard
      */
     public boolean isHeldByCurrentThread(final long entry)
     {
-        // Volatile read of the word; the owner is only ever equal to this thread's id if this thread wrote it.
+        // Volatile read: the word changes without the shard lock; the owner equals this thread's id only if it wrote it.
         return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
             UnsafeApi.getLong(entry + EntryLayout.OWNER) == EntryLayout.owner(PID, Thread.currentThread().threadId());
     }

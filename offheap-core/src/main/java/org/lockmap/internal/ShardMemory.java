@@ -114,7 +114,7 @@ public final class ShardMemory implements FutexWord
      */
     public int getVolatile()
     {
-        // Volatile read: a waiter rechecks the word before it parks.
+        // Volatile read: Futex's test before its CAS, and the lot's recheck under its bucket lock for a missed release.
         return (int)INT_HANDLE.getVolatile(header, (long)ShardLayout.LOCK_WORD);
     }
 
@@ -341,6 +341,7 @@ public final class ShardMemory implements FutexWord
      */
     public long reservedBytes()
     {
+        // Volatile read: a current count for nativeMemoryBytes() without the shard lock; orders nothing else.
         return reservedBytes;
     }
 
@@ -349,6 +350,7 @@ public final class ShardMemory implements FutexWord
      */
     public void release()
     {
+        // Volatile write: statistics only, so that nativeMemoryBytes() reads 0 after the release.
         reservedBytes = 0;
         arena.close();
     }
@@ -425,6 +427,7 @@ public final class ShardMemory implements FutexWord
         }
         final MemorySegment segment = AnonymousMemory.reserve(arena, size);
         chunkDelta[chunk] = segment.address() - chunkStart(chunk);
+        // Volatile read and write, not atomic: writers hold the shard lock; volatile only for lock-free readers.
         reservedBytes += size;
         return segment;
     }

@@ -31,7 +31,7 @@ class OptimisticReadBoundsTest
         try
         {
             entry = shard.address(shard.insert(scratch.key, scratch.keyLength, scratch.keyHash));
-            shard.commit(entry, value, 8);
+            shard.values().commit(entry, value, 8);
         }
         finally
         {

@@ -56,7 +56,7 @@ class StaleLockTest
         try
         {
             final int ref = shard.insert(key.bytes(), key.length(), key.hash());
-            shard.commit(shard.address(ref), value, 8);
+            shard.values().commit(shard.address(ref), value, 8);
             assertFalse(shard.releaseKey(shard.address(ref)));
             return ref;
         }
@@ -74,7 +74,7 @@ class StaleLockTest
             final int ref = shard.find(key.bytes(), key.length(), key.hash());
             final long entry = shard.address(ref);
             assertTrue(shard.tryAcquireIdleKey(entry));
-            shard.clearValue(entry);
+            shard.values().clearValue(entry);
             assertFalse(shard.releaseKey(entry));
             shard.removeIfUnused(ref, key.hash());
             assertEquals(0, shard.find(key.bytes(), key.length(), key.hash()), "removed");
