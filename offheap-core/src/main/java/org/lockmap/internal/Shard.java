@@ -708,16 +708,6 @@ public final class Shard
     /**
      * Under the lock.
      *
-     * @return the number of slots in the table.
-     */
-    public int capacity()
-    {
-        return table.capacity();
-    }
-
-    /**
-     * Under the lock.
-     *
      * @return entries with a value.
      */
     public long size()
