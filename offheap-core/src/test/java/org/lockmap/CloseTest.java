@@ -334,6 +334,62 @@ class CloseTest
         assertMemoryReleased(map);
     }
 
+    /**
+     * Waiters for a held key, some interrupted while they wait in an uninterruptible call, then the map
+     * closes: each wakes with IllegalStateException, and leaves with exactly the interrupt status it was
+     * given (close frees the words they wait on, which also interrupts them; that interrupt must not leak,
+     * and the one delivered to them must not be lost).
+     */
+    @Test
+    void waitersWokenByCloseKeepTheirOwnInterruptStatusAndNoOther() throws Throwable
+    {
+        final LockMap<Long, Long> map = Maps.longs();
+        final LockedEntry<Long, Long> held = map.lock(1L);
+        final List<Threads.Async<Boolean>> plain = new ArrayList<>();
+        final List<Threads.Async<Boolean>> interrupted = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            plain.add(Threads.start("lock-" + i, () -> interruptStatusAfterClose(() -> map.lock(1L))));
+            interrupted.add(Threads.start("lock-interrupted-" + i, () -> interruptStatusAfterClose(() -> map.lock(1L))));
+            plain.add(Threads.start("lockAll-" + i, () -> interruptStatusAfterClose(() -> map.lockAll(List.of(1L, 2L)))));
+            interrupted.add(Threads.start("lockAll-interrupted-" + i,
+                () -> interruptStatusAfterClose(() -> map.lockAll(List.of(1L, 2L)))));
+        }
+        for (final Threads.Async<Boolean> w : plain)
+        {
+            Threads.awaitBlocked(w.thread(), Duration.ofSeconds(5));
+        }
+        for (final Threads.Async<Boolean> w : interrupted)
+        {
+            Threads.awaitBlocked(w.thread(), Duration.ofSeconds(5));
+            w.thread().interrupt();
+        }
+        // An uninterruptible wait goes back to sleep after an interrupt: still blocked, still waiting.
+        for (final Threads.Async<Boolean> w : interrupted)
+        {
+            Threads.awaitBlocked(w.thread(), Duration.ofSeconds(5));
+        }
+        map.close();
+        for (final Threads.Async<Boolean> w : plain)
+        {
+            assertEquals(false, w.await(Duration.ofSeconds(10)), w.thread().getName() + " came back interrupted");
+        }
+        for (final Threads.Async<Boolean> w : interrupted)
+        {
+            assertEquals(true, w.await(Duration.ofSeconds(10)), w.thread().getName() + " lost its interrupt");
+        }
+        assertDoesNotThrow(held::close);
+        assertMemoryReleased(map);
+    }
+
+    /** Runs a call that must fail with IllegalStateException (the map closed); returns the interrupt status after it. */
+    private static Boolean interruptStatusAfterClose(final Executable call)
+    {
+        final IllegalStateException closed = assertThrows(IllegalStateException.class, call);
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        return Thread.currentThread().isInterrupted();
+    }
+
     @Test
     void aThousandVirtualThreadsWaitingForOneKeyAllWakeWithIllegalStateExceptionOnClose() throws Throwable
     {
