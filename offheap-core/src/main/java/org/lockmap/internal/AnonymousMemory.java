@@ -24,6 +24,9 @@ final class AnonymousMemory
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
+    private static final int MADV_DONTNEED = 4;
+    /** The page size that {@link #discard} assumes; on a kernel with larger pages its madvise fails, harmlessly. */
+    private static final long PAGE = 4096;
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
     private static final MethodHandle MADVISE;
@@ -77,6 +80,32 @@ final class AnonymousMemory
             throw new OutOfMemoryError("LockMap could not reserve " + size + " bytes of native memory (mmap failed)");
         }
         return MemorySegment.ofAddress(address).reinterpret(size, arena, segment -> unmap(segment.address(), size));
+    }
+
+    /**
+     * Gives the pages wholly inside {@code [address, address + length)} back to the operating system
+     * ({@code madvise(MADV_DONTNEED)}): they stay mapped, and read as zeros when next touched.
+     *
+     * @param address the range's start.
+     * @param length  its length in bytes.
+     * @return the bytes given back: 0 where madvise is unavailable or fails, or the range holds no whole page.
+     */
+    static long discard(final long address, final long length)
+    {
+        final long start = (address + PAGE - 1) & -PAGE;
+        final long end = (address + length) & -PAGE;
+        if (MADVISE == null || end <= start)
+        {
+            return 0;
+        }
+        try
+        {
+            return (int)MADVISE.invokeExact(start, end - start, MADV_DONTNEED) == 0 ? end - start : 0;
+        }
+        catch (final Throwable ex)
+        {
+            return 0;
+        }
     }
 
     private static void unmap(final long address, final long size)

@@ -73,6 +73,14 @@ public final class EntryLayout
      */
     public static final int FLAG_HELD_AT_CLOSE = 4;
 
+    /**
+     * The entry is its key's entry: set when it is inserted, cleared when it is removed. A thread that
+     * took the lock word of an entry found without the shard lock, after a writer ran, checks it: the
+     * cell of a moved or removed key in a {@link CellTable} has a free lock word once its page is
+     * discarded (zero), and no live flag.
+     */
+    public static final int FLAG_LIVE = 8;
+
     private static final int COMMON_HEADER = 16;
     private static final long THREAD_ID_MASK = (1L << 40) - 1;
 
@@ -142,6 +150,24 @@ public final class EntryLayout
     public int entrySize(final int keyLength)
     {
         return valueSlotOffset(keyLength) + (wordValue ? Long.BYTES : 2 * valueSlotStride);
+    }
+
+    /**
+     * The size of a cell when this layout's entries can live inline in a {@link CellTable}: fixed-size keys
+     * and values, no eviction policy, and an entry of at most 64 bytes, rounded up to a power of two so
+     * that no cell straddles a cache line.
+     *
+     * @param policyWords the eviction policy's words per entry (its list links must not move).
+     * @return the cell size, or -1 if entries must live apart from the table ({@link HashTable}).
+     */
+    public int cellSize(final int policyWords)
+    {
+        if (fixedKeySize < 0 || fixedValueSize < 0 || policyWords > 0)
+        {
+            return -1;
+        }
+        final int size = entrySize(fixedKeySize);
+        return size > CellTable.MAX_CELL ? -1 : Math.max(16, Integer.highestOneBit(size - 1) << 1);
     }
 
     /**

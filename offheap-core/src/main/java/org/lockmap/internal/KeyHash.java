@@ -43,6 +43,33 @@ public final class KeyHash
         return mix(h);
     }
 
+    /**
+     * The same hash as {@link #hash(byte[], int)}, of bytes in native memory (a key stored in an entry).
+     *
+     * @param address the key's first byte.
+     * @param length  how many bytes.
+     * @return the hash.
+     */
+    public static long hashNative(final long address, final int length)
+    {
+        long h = P3 ^ (length * P1);
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES)
+        {
+            h = Long.rotateLeft(h ^ round(UnsafeApi.getLong(address + i)), 27) * P1 + P2;
+        }
+        if (i < length)
+        {
+            long tail = 0;
+            for (int shift = 0; i < length; i++, shift += 8)
+            {
+                tail |= (UnsafeApi.getByte(address + i) & 0xFFL) << shift;
+            }
+            h = Long.rotateLeft(h ^ round(tail), 27) * P1 + P2;
+        }
+        return mix(h);
+    }
+
     private static long round(final long input)
     {
         return Long.rotateLeft(input * P2, 31) * P1;

@@ -118,15 +118,16 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         final int keySize = layout.fixedKeySize >= 0 ? layout.fixedKeySize : config.averageKeySize();
         final long entryBytes = layout.entrySize(keySize) +
             (layout.fixedValueSize >= 0 ? 0 : EntryLayout.align8(config.averageValueSize()));
-        final long chunk = Math.min(FIRST_CHUNK_LIMIT,
-            ShardLayout.HEADER_SIZE + capacity * (long)Long.BYTES + perShard * entryBytes);
+        final int cellSize = layout.cellSize(policyWords);
+        final long chunk = Math.min(FIRST_CHUNK_LIMIT, ShardLayout.HEADER_SIZE + (cellSize > 0 ?
+            (capacity + 1L) * cellSize : capacity * (long)Long.BYTES + perShard * entryBytes));
         this.shards = new Shard[shardCount];
         this.shardMask = shardCount - 1;
         try
         {
             for (int i = 0; i < shardCount; i++)
             {
-                shards[i] = new Shard(i, layout, lot, chunk, capacity);
+                shards[i] = new Shard(i, layout, lot, chunk, capacity, cellSize);
             }
         }
         catch (final RuntimeException | Error ex)

@@ -34,7 +34,12 @@ public final class Shard
     public static final int MAX_WAITERS = (1 << 24) - 1;
 
     private final ShardMemory memory;
+    /** The table of slots that point to entries, or null if entries live in {@link #cells}. */
     private final HashTable table;
+    /** The table whose cells are the entries, for small fixed-size entries; or null. */
+    private final CellTable cells;
+    private final int cellShift;
+    private final int cellUnits;
     private final EntryValues values;
     private final EntryLayout layout;
     private final ParkingLot lot;
@@ -50,9 +55,12 @@ public final class Shard
      * @param lot             the map's parking lot.
      * @param firstChunkBytes the size of the first chunk of memory.
      * @param initialCapacity the hash table's first capacity, at least 16.
+     * @param cellSize        {@link EntryLayout#cellSize}: entries live in a {@link CellTable} of cells of
+     *                        this size, or apart from a {@link HashTable} if -1.
      */
     public Shard(
-        final int index, final EntryLayout layout, final ParkingLot lot, final long firstChunkBytes, final int initialCapacity)
+        final int index, final EntryLayout layout, final ParkingLot lot, final long firstChunkBytes, final int initialCapacity,
+        final int cellSize)
     {
         this.index = index;
         this.layout = layout;
@@ -60,11 +68,21 @@ public final class Shard
         this.lockWaitKey = ~(long)index;
         this.memory = new ShardMemory(firstChunkBytes);
         this.header = memory.headerAddress();
-        this.table = new HashTable(memory, layout);
+        this.table = cellSize < 0 ? new HashTable(memory, layout) : null;
+        this.cells = cellSize < 0 ? null : new CellTable(memory, layout, cellSize);
+        this.cellShift = cells == null ? 0 : cells.shift();
+        this.cellUnits = cells == null ? 0 : cells.units();
         this.values = new EntryValues(memory, layout);
         try
         {
-            table.create(initialCapacity);
+            if (cells == null)
+            {
+                table.create(initialCapacity);
+            }
+            else
+            {
+                cells.create(initialCapacity);
+            }
         }
         catch (final RuntimeException | Error ex)
         {
@@ -218,10 +236,10 @@ public final class Shard
     public boolean close()
     {
         state.closed = true;
-        final int capacity = table.capacity();
+        final int capacity = cells == null ? table.capacity() : cells.capacity();
         for (int slot = 0; slot < capacity; slot++)
         {
-            final int ref = table.refAt(slot);
+            final int ref = cells == null ? table.refAt(slot) : cells.entryAt(slot);
             if (ref == 0)
             {
                 continue;
@@ -276,13 +294,35 @@ public final class Shard
     }
 
     /**
-     * Under the lock, or for a test of a quiet map.
+     * For tests: what the cells of a {@link CellTable} are ({@link CellTable#census}).
      *
-     * @return bytes handed out from the shard's space ({@link ShardMemory#topBytes()}).
+     * @return live cells in place, displaced live cells, forwarders, tombstones; null for a {@link HashTable}.
      */
-    long topBytes()
+    int[] cellCensus()
     {
-        return memory.topBytes();
+        if (cells == null)
+        {
+            return null;
+        }
+        lockOpen();
+        try
+        {
+            return cells.census();
+        }
+        finally
+        {
+            unlock();
+        }
+    }
+
+    /**
+     * For tests.
+     *
+     * @return the shard's memory.
+     */
+    ShardMemory memory()
+    {
+        return memory;
     }
 
     /**
@@ -323,7 +363,7 @@ public final class Shard
      */
     public int find(final UnsafeBuffer key, final int length, final long hash)
     {
-        return table.find(key, length, hash);
+        return cells == null ? table.find(key, length, hash) : cells.find(key, length, hash);
     }
 
     /**
@@ -419,7 +459,8 @@ public final class Shard
         // writer ran since the lookup, so the entry is still the key's and the compare can be skipped.) The
         // length first: an entry reused for a longer key of the same size class may start with these bytes.
         if (UnsafeApi.getLong(header + ShardLayout.VERSION) != lookupVersion &&
-            (layout.keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length)))
+            ((UnsafeApi.getInt(entry + EntryLayout.STATE) & EntryLayout.FLAG_LIVE) == 0 ||
+                layout.keyLength(entry) != length || !Scratch.equalsNative(entry + layout.keyOffset, key, length)))
         {
             giveBack(ref, entry);
             return 0;
@@ -478,6 +519,46 @@ public final class Shard
      */
     private long lookupOptimistic(final UnsafeBuffer key, final int length, final long hash)
     {
+        return cells == null ? lookupSlotsOptimistic(key, length, hash) : lookupCellsOptimistic(key, length, hash);
+    }
+
+    /**
+     * {@link #lookupOptimistic} in a {@link CellTable}: the key is compared in the cell, and a forwarder's
+     * target is bounds-checked.
+     */
+    private long lookupCellsOptimistic(final UnsafeBuffer key, final int length, final long hash)
+    {
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final int tableRef = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
+        final long table = capacity > 0 ? memory.readableAddress(tableRef, (long)capacity << cellShift) : 0;
+        if (table == 0)
+        {
+            return RETRY;
+        }
+        int i = HashTable.home((int)hash, capacity);
+        for (int probes = 0; probes < capacity; probes++, i = HashTable.next(i, capacity))
+        {
+            final long cell = table + ((long)i << cellShift);
+            final int kind = UnsafeApi.getInt(cell + EntryLayout.STATE) & CellTable.KIND;
+            if (kind == 0)
+            {
+                return 0;
+            }
+            if (kind != CellTable.FLAG_TOMBSTONE && Scratch.equalsNative(cell + layout.keyOffset, key, length))
+            {
+                if (kind == EntryLayout.FLAG_LIVE)
+                {
+                    return (tableRef + (long)i * cellUnits) & 0xFFFF_FFFFL;
+                }
+                final int target = UnsafeApi.getInt(cell + EntryLayout.OWNER);
+                return memory.readableAddress(target, layout.keyOffset + (long)length) == 0 ? RETRY : target & 0xFFFF_FFFFL;
+            }
+        }
+        return RETRY;
+    }
+
+    private long lookupSlotsOptimistic(final UnsafeBuffer key, final int length, final long hash)
+    {
         final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final long table = capacity > 0 ?
             memory.readableAddress(UnsafeApi.getInt(header + ShardLayout.TABLE_REF), (long)capacity * HashTable.SLOT) : 0;
@@ -524,8 +605,17 @@ public final class Shard
     public int insert(final UnsafeBuffer key, final int length, final long hash)
     {
         final long count = UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT);
-        table.makeRoomFor(count + 1);
-        final int ref = memory.allocateEntry(layout.entrySize(length));
+        final int ref;
+        if (cells == null)
+        {
+            table.makeRoomFor(count + 1);
+            ref = memory.allocateEntry(layout.entrySize(length));
+        }
+        else
+        {
+            cells.makeRoomFor(count + 1);
+            ref = cells.claim(hash);
+        }
         final long entry = memory.address(ref);
         // Not the lock word: a reused entry's stays DEAD until the entry is whole and in the table.
         UnsafeApi.setMemory(entry + EntryLayout.STATE, layout.keyOffset - EntryLayout.STATE, (byte)0);
@@ -534,7 +624,11 @@ public final class Shard
             UnsafeApi.putInt(entry + layout.keyLengthOffset, length);
         }
         Scratch.copyToNative(key, length, entry + layout.keyOffset);
-        table.put(hash, ref);
+        if (cells == null)
+        {
+            table.put(hash, ref);
+        }
+        UnsafeApi.putInt(entry + EntryLayout.STATE, EntryLayout.FLAG_LIVE);
         UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, count + 1);
         // A plain store: only a CAS from free could race it, and the word is DEAD or a block never locked.
         UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, Futex.HELD);
@@ -553,11 +647,18 @@ public final class Shard
     {
         final long entry = memory.address(ref);
         values.clearValue(entry);
-        table.delete(hash, ref);
-        final int size = layout.entrySize(layout.keyLength(entry));
         // A plain store: the caller holds the word, and a CAS from free is all that could race it.
         UnsafeApi.putInt(entry + EntryLayout.LOCK_WORD, EntryLayout.DEAD);
-        memory.freeEntry(ref, size);
+        if (cells == null)
+        {
+            table.delete(hash, ref);
+            UnsafeApi.putInt(entry + EntryLayout.STATE, 0);
+            memory.freeEntry(ref, layout.entrySize(layout.keyLength(entry)));
+        }
+        else
+        {
+            cells.delete(hash, ref);
+        }
         UnsafeApi.putLong(header + ShardLayout.ENTRY_COUNT, UnsafeApi.getLong(header + ShardLayout.ENTRY_COUNT) - 1);
     }
 
@@ -650,6 +751,10 @@ public final class Shard
     public long collectPresent(
         final long fromTag, final int batch, final int maxKeyLength, final EntryBatch out, final long version)
     {
+        if (cells != null)
+        {
+            return collectPresentCells(fromTag, batch, out, version);
+        }
         final int capacity = table.capacity();
         final long slots = table.readableTable(capacity);
         if (slots == 0)
@@ -697,6 +802,75 @@ public final class Shard
                 }
                 out.addKey(entry + layout.keyOffset, length);
                 if (out.withValues() && !values.copyCommittedInto((int)word, entry, length, out))
+                {
+                    return TAG_RETRY;
+                }
+            }
+        }
+        return toTag;
+    }
+
+    /**
+     * {@link #collectPresent} in a {@link CellTable}: the same walk over cells, each key's tag computed
+     * from its bytes (cells have none), and a forwarder's entry read where it points.
+     */
+    private long collectPresentCells(final long fromTag, final int batch, final EntryBatch out, final long version)
+    {
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final int tableRef = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
+        final long table = capacity > 0 ? memory.readableAddress(tableRef, (long)capacity << cellShift) : 0;
+        if (table == 0)
+        {
+            return TAG_RETRY;
+        }
+        final int length = layout.fixedKeySize;
+        final long toTag = Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
+        final int firstHome = HashTable.home((int)fromTag, capacity);
+        final int homeSpan = HashTable.home((int)(toTag - 1), capacity) - firstHome;
+        int slot = firstHome;
+        for (int step = 0; step < capacity; step++, slot = HashTable.next(slot, capacity))
+        {
+            // A torn walk may read garbage as a long run of full cells: it stops at the next check.
+            if ((step & (TORN_CHECK_EVERY - 1)) == TORN_CHECK_EVERY - 1 && version != LOCKED && !unchangedSince(version))
+            {
+                return TAG_RETRY;
+            }
+            final long cell = table + ((long)slot << cellShift);
+            final int kind = UnsafeApi.getInt(cell + EntryLayout.STATE) & CellTable.KIND;
+            if (kind == 0)
+            {
+                if (step > homeSpan)
+                {
+                    break;
+                }
+                continue;
+            }
+            // A displaced cell is counted through its forwarder, which is on its key's probe.
+            if (kind == CellTable.FLAG_TOMBSTONE ||
+                (UnsafeApi.getInt(cell + EntryLayout.STATE) & CellTable.FLAG_DISPLACED) != 0)
+            {
+                continue;
+            }
+            final long tag = KeyHash.hashNative(cell + layout.keyOffset, length) & 0xFFFF_FFFFL;
+            if (tag < fromTag || tag >= toTag)
+            {
+                continue;
+            }
+            final int ref = kind == EntryLayout.FLAG_LIVE ?
+                (int)(tableRef + (long)slot * cellUnits) : UnsafeApi.getInt(cell + EntryLayout.OWNER);
+            final long entry = memory.readableAddress(ref, layout.entrySize(length));
+            if (entry == 0)
+            {
+                return TAG_RETRY;
+            }
+            if (values.isPresent(entry))
+            {
+                if (version != LOCKED && !unchangedSince(version))
+                {
+                    return TAG_RETRY;
+                }
+                out.addKey(entry + layout.keyOffset, length);
+                if (out.withValues() && !values.copyCommittedInto(ref, entry, length, out))
                 {
                     return TAG_RETRY;
                 }

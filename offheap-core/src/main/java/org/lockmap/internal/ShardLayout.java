@@ -8,7 +8,7 @@ package org.lockmap.internal;
  * <pre>
  *   0                   4                   8                                  16
  *   +-------------------+-------------------+----------------------------------+
- *   | lock word (futex) | reserved          | version                          |
+ *   | lock word (futex) | tombstones        | version                          |
  *   +-------------------+-------------------+----------------------------------+
  *  16 | pins              | table capacity    | size: entries with a value     |
  *   +-------------------+-------------------+----------------------------------+
@@ -23,7 +23,7 @@ package org.lockmap.internal;
  * </pre>
  *
  * The lock word follows {@link Futex}: 0 free, 1 held, 2 held with waiters. Every other field is read
- * and written only while the shard lock is held. The reserved words are kept for recording the lock's
+ * and written only while the shard lock is held. The reserved word is kept for recording the lock's
  * owner, so that a later version can recover a lock whose owner process died.
  *
  * <p>A free block of a small class is exactly its class's size, and holds the next free block's ref in
@@ -53,6 +53,11 @@ public final class ShardLayout
     public static final int SIZE = 24;
     /** long: entries in the table, placeholders included. */
     public static final int ENTRY_COUNT = 32;
+    /**
+     * int: cells of a {@link CellTable} that are tombstones (a removed entry's cell, which probes pass
+     * over); 0 for a {@link HashTable}.
+     */
+    public static final int TOMBSTONES = 4;
     /** long: the offset of the first byte never allocated. */
     public static final int TOP = 40;
     /** int: the ref of the hash table's block. */

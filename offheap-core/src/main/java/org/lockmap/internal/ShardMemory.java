@@ -346,6 +346,39 @@ public final class ShardMemory implements FutexWord
     }
 
     /**
+     * Gives back to the operating system the whole pages of a block that will never be allocated again
+     * (a retired {@link CellTable}). The pages stay mapped and read as zeros afterwards, so a thread
+     * holding a stale ref into them reads no garbage.
+     *
+     * @param address the start of the range, inside a block.
+     * @param length  its length in bytes.
+     */
+    public void discard(final long address, final long length)
+    {
+        AnonymousMemory.discard(address, length);
+    }
+
+
+    /**
+     * For tests that measure what the operating system holds for the shard.
+     *
+     * @return the reserved chunks: address, then size in bytes, for each.
+     */
+    long[] chunks()
+    {
+        final java.util.List<Long> chunks = new java.util.ArrayList<>();
+        for (int chunk = 0; chunk < MAX_CHUNKS; chunk++)
+        {
+            if (chunkDelta[chunk] != 0)
+            {
+                chunks.add(chunkDelta[chunk] + chunkStart(chunk));
+                chunks.add(chunkEnd(chunk) - chunkStart(chunk));
+            }
+        }
+        return chunks.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
      * Frees every chunk. Threads that touch the shard lock afterwards get an {@link IllegalStateException}.
      */
     public void release()

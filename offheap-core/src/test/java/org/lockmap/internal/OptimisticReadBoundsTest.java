@@ -21,7 +21,7 @@ class OptimisticReadBoundsTest
     void aGarbageKeyLengthWrittenMidReadNeverMakesTheReaderFault() throws Exception
     {
         final EntryLayout layout = new EntryLayout(Serializers.strings(), Serializers.longs(), 0);
-        final Shard shard = new Shard(0, layout, new ParkingLot(), 64 * 1024, 16);
+        final Shard shard = new Shard(0, layout, new ParkingLot(), 64 * 1024, 16, -1);
         final Scratch scratch = Scratch.get();
         scratch.setKey(Serializers.strings(), "the key", 1024);
         final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);

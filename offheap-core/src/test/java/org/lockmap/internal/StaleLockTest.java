@@ -46,7 +46,7 @@ class StaleLockTest
     @BeforeEach
     void setUp()
     {
-        shard = new Shard(0, new EntryLayout(Serializers.longs(), Serializers.longs(), 0), new ParkingLot(), 64 * 1024, 16);
+        shard = new Shard(0, new EntryLayout(Serializers.longs(), Serializers.longs(), 0), new ParkingLot(), 64 * 1024, 16, -1);
     }
 
     private int put(final Key key)
@@ -278,7 +278,7 @@ class StaleLockTest
 
     private void useVariableSizeKeys()
     {
-        shard = new Shard(0, STRINGS, new ParkingLot(), 64 * 1024, 16);
+        shard = new Shard(0, STRINGS, new ParkingLot(), 64 * 1024, 16, -1);
     }
 
     /**
