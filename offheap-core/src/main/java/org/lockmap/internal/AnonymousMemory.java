@@ -25,8 +25,8 @@ final class AnonymousMemory
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final int MADV_HUGEPAGE = 14;
     private static final int MADV_DONTNEED = 4;
-    /** The page size that {@link #discard} assumes; on a kernel with larger pages its madvise fails, harmlessly. */
-    private static final long PAGE = 4096;
+    /** The page size ({@code getpagesize()}), or 0 if unknown: then {@link #discard} gives nothing back. */
+    private static final long PAGE;
     private static final MethodHandle MMAP;
     private static final MethodHandle MUNMAP;
     private static final MethodHandle MADVISE;
@@ -41,12 +41,29 @@ final class AnonymousMemory
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG))).orElse(null) : null;
         MUNMAP = linux ? libc.find("munmap").map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG))).orElse(null) : null;
+        PAGE = linux ? pageSize(linker, libc) : 0;
         MADVISE = linux ? libc.find("madvise").map(symbol -> linker.downcallHandle(symbol, FunctionDescriptor.of(
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))).orElse(null) : null;
     }
 
     private AnonymousMemory()
     {
+    }
+
+    private static long pageSize(final Linker linker, final SymbolLookup libc)
+    {
+        try
+        {
+            final MethodHandle getPageSize = libc.find("getpagesize").map(symbol ->
+                linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT))).orElse(null);
+            final long size = getPageSize == null ? 0 : (int)getPageSize.invokeExact();
+            // Only a power of two is a page size the rounding in discard() can use.
+            return size > 0 && Long.bitCount(size) == 1 ? size : 0;
+        }
+        catch (final Throwable ex)
+        {
+            return 0;
+        }
     }
 
     /**
@@ -92,9 +109,14 @@ final class AnonymousMemory
      */
     static long discard(final long address, final long length)
     {
+        if (MADVISE == null || PAGE == 0)
+        {
+            return 0;
+        }
+        // Whole pages only: madvise rounds a length up, and the bytes past the range belong to others.
         final long start = (address + PAGE - 1) & -PAGE;
         final long end = (address + length) & -PAGE;
-        if (MADVISE == null || end <= start)
+        if (end <= start)
         {
             return 0;
         }

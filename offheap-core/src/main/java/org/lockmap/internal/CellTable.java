@@ -172,7 +172,7 @@ final class CellTable
             final int kind = UnsafeApi.getInt(base + ((long)i << shift) + EntryLayout.STATE) & KIND;
             if (kind == FLAG_TOMBSTONE)
             {
-                UnsafeApi.putInt(header + ShardLayout.TOMBSTONES, UnsafeApi.getInt(header + ShardLayout.TOMBSTONES) - 1);
+                addExtraCells(-1);
                 return table + i * units;
             }
             if (kind == 0)
@@ -214,7 +214,9 @@ final class CellTable
                 tombstone(cell);
                 if (inTable)
                 {
+                    // The displaced cell was already an extra cell (besides its entry's forwarder).
                     tombstone(entry);
+                    addExtraCells(-1);
                 }
                 else
                 {
@@ -266,8 +268,11 @@ final class CellTable
     }
 
     /**
-     * Replaces the table if {@code entries} and the tombstones would fill it over 3/4: by one twice as
-     * large if the entries alone fill over 3/8 of it, else by one of the same size.
+     * Rebuilds the table if {@code entries} and the extra cells (tombstones, displaced entries' second
+     * cells) would fill it over 3/4: in place if the entries fill at most 3/8 of it, so that even with
+     * every entry held (two cells each) the rebuild has room; else, or if held entries still leave it over
+     * 3/4 after that, into a table twice as large (where a held entry takes one cell, its forwarder).
+     * Every probe so always meets an empty cell.
      *
      * @param entries the entry count after the insert to come.
      * @throws IllegalStateException if the table cannot grow enough.
@@ -275,24 +280,30 @@ final class CellTable
     void makeRoomFor(final long entries)
     {
         final int capacity = capacity();
-        if ((entries + UnsafeApi.getInt(header + ShardLayout.TOMBSTONES)) * 4 <= (long)capacity * 3)
+        if (!overFull(entries, capacity))
         {
             return;
         }
-        final int newCapacity = entries * 8 > (long)capacity * 3 ? (int)Math.min(2L * capacity, maxCapacity) : capacity;
-        if (entries * 4 > (long)newCapacity * 3)
-        {
-            throw new IllegalStateException("a LockMap shard's table is full at " + newCapacity +
-                " cells; build the map with more shards()");
-        }
-        if (newCapacity == capacity)
+        if (entries * 8 <= (long)capacity * 3)
         {
             rebuildInPlace();
+            if (!overFull(entries, capacity))
+            {
+                return;
+            }
         }
-        else
+        final int newCapacity = (int)Math.min(2L * capacity, maxCapacity);
+        if (newCapacity == capacity)
         {
-            replace(newCapacity);
+            throw new IllegalStateException("a LockMap shard's table is full at " + capacity +
+                " cells (its largest, with " + (entries - 1) + " entries); build the map with more shards()");
         }
+        replace(newCapacity);
+    }
+
+    private boolean overFull(final long entries, final int capacity)
+    {
+        return (entries + UnsafeApi.getInt(header + ShardLayout.EXTRA_CELLS)) * 4 > (long)capacity * 3;
     }
 
     /**
@@ -355,11 +366,13 @@ final class CellTable
                 UnsafeApi.putInt(cell + EntryLayout.STATE, 0);
             }
         }
+        int displaced = 0;
         for (int c = 0; c < n; c++)
         {
-            place(base, capacity, asideBase + ((long)c << shift));
+            displaced += place(base, capacity, asideBase + ((long)c << shift)) ? 0 : 1;
         }
-        UnsafeApi.putInt(header + ShardLayout.TOMBSTONES, 0);
+        // A displaced entry takes two cells: itself and the forwarder just placed.
+        UnsafeApi.putInt(header + ShardLayout.EXTRA_CELLS, displaced);
         memory.free(aside, asideBytes);
     }
 
@@ -375,18 +388,23 @@ final class CellTable
     /**
      * Copies a live cell or a forwarder into the first empty cell of its key's probe; a live one becomes
      * free and not displaced there, a forwarder keeps its DEAD word.
+     *
+     * @return true for a live cell, false for a forwarder.
      */
-    private void place(final long base, final int capacity, final long image)
+    private boolean place(final long base, final int capacity, final long image)
     {
         final long cell = emptyCell(base, capacity, image);
         UnsafeApi.copyMemory(image, cell, cellSize);
         final int state = UnsafeApi.getInt(cell + EntryLayout.STATE);
-        if ((state & KIND) == EntryLayout.FLAG_LIVE)
+        if ((state & KIND) != EntryLayout.FLAG_LIVE)
         {
-            UnsafeApi.putInt(cell + EntryLayout.STATE, state & ~FLAG_DISPLACED);
-            // A plain store: nothing without the shard lock reads the table before it is released.
-            UnsafeApi.putInt(cell + EntryLayout.LOCK_WORD, Futex.FREE);
+            return false;
         }
+        UnsafeApi.putInt(cell + EntryLayout.STATE, state & ~FLAG_DISPLACED);
+        // Release store: the cell's state and key are visible before its word is free. A thread that found
+        // another key here before a rebuild in place may CAS the word at once, and then checks them.
+        UnsafeApi.putIntRelease(null, cell + EntryLayout.LOCK_WORD, Futex.FREE);
+        return true;
     }
 
     private void replace(final int newCapacity)
@@ -448,7 +466,7 @@ final class CellTable
         java.util.Arrays.sort(pinned, 0, pins);
         UnsafeApi.putInt(header + ShardLayout.TABLE_REF, newTable);
         UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, newCapacity);
-        UnsafeApi.putInt(header + ShardLayout.TOMBSTONES, 0);
+        UnsafeApi.putInt(header + ShardLayout.EXTRA_CELLS, 0);
         retire(oldBase, oldCapacity, pinned, pins);
     }
 
@@ -496,6 +514,8 @@ final class CellTable
      */
     private void retire(final long base, final int capacity, final int[] pinned, final int pins)
     {
+        // In 4 KiB steps: discard() rounds each range inwards to the real pages, so with larger pages no page
+        // that holds a pinned cell is given back either.
         long from = base;
         for (int p = 0; p < pins; p++)
         {
@@ -531,6 +551,11 @@ final class CellTable
     private void tombstone(final long cell)
     {
         UnsafeApi.putInt(cell + EntryLayout.STATE, FLAG_TOMBSTONE);
-        UnsafeApi.putInt(header + ShardLayout.TOMBSTONES, UnsafeApi.getInt(header + ShardLayout.TOMBSTONES) + 1);
+        addExtraCells(1);
+    }
+
+    private void addExtraCells(final int delta)
+    {
+        UnsafeApi.putInt(header + ShardLayout.EXTRA_CELLS, UnsafeApi.getInt(header + ShardLayout.EXTRA_CELLS) + delta);
     }
 }

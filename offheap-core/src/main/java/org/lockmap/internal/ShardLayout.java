@@ -8,7 +8,7 @@ package org.lockmap.internal;
  * <pre>
  *   0                   4                   8                                  16
  *   +-------------------+-------------------+----------------------------------+
- *   | lock word (futex) | tombstones        | version                          |
+ *   | lock word (futex) | extra cells       | version                          |
  *   +-------------------+-------------------+----------------------------------+
  *  16 | pins              | table capacity    | size: entries with a value     |
  *   +-------------------+-------------------+----------------------------------+
@@ -54,10 +54,11 @@ public final class ShardLayout
     /** long: entries in the table, placeholders included. */
     public static final int ENTRY_COUNT = 32;
     /**
-     * int: cells of a {@link CellTable} that are tombstones (a removed entry's cell, which probes pass
-     * over); 0 for a {@link HashTable}.
+     * int: cells of a {@link CellTable} in use beyond one per entry: tombstones (a removed entry's cell,
+     * which probes pass over) and the second cell of each displaced entry (its forwarder); 0 for a
+     * {@link HashTable}.
      */
-    public static final int TOMBSTONES = 4;
+    public static final int EXTRA_CELLS = 4;
     /** long: the offset of the first byte never allocated. */
     public static final int TOP = 40;
     /** int: the ref of the hash table's block. */

@@ -131,6 +131,45 @@ class CellTableTest
         }
     }
 
+    /**
+     * A displaced entry takes two cells (itself and its forwarder) until the next rebuild. Counted as one,
+     * enough of them once let inserts fill every cell, and the next probe for a missing key, which ends
+     * only at an empty cell, spun forever under the shard lock (found in review).
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void displacedEntriesCountTwiceSoTheTableNeverFills()
+    {
+        try (LockMap<Long, Long> map = oneShard(1))
+        {
+            final List<LockedEntry<Long, Long>> held = new ArrayList<>();
+            for (long k = 0; k < 8; k++)
+            {
+                map.put(k, k);
+                held.add(map.lock(k));
+            }
+            for (long k = 100; k < 200; k++)
+            {
+                map.put(k, k);
+                map.remove(k);
+            }
+            assertEquals(8, shard(map).cellCensus()[DISPLACED], "the rebuilds in place displaced the held keys");
+            held.forEach(LockedEntry::close);
+            // The table has 32 cells: the 8 displaced entries used 16 of them after the last rebuild.
+            for (long k = 1_000; k < 1_040; k++)
+            {
+                map.put(k, k);
+                assertNull(map.get(-k));
+                assertFalse(map.containsKey(-k));
+            }
+            for (long k = 0; k < 8; k++)
+            {
+                assertEquals(k, map.get(k));
+            }
+            assertEquals(48, map.size());
+        }
+    }
+
     @Test
     void removingADisplacedKeyRemovesItsForwarderToo()
     {
