@@ -324,6 +324,7 @@ final class CellTable
         final int aside = memory.allocate(asideBytes);
         final long asideBase = memory.address(aside);
         int n = 0;
+        int displaced = 0;
         for (int i = 0; i < capacity; i++)
         {
             final long cell = base + ((long)i << shift);
@@ -340,12 +341,14 @@ final class CellTable
                 {
                     forwarderImage(copy, cell, table + i * units);
                     UnsafeApi.putInt(cell + EntryLayout.STATE, state | FLAG_DISPLACED);
+                    displaced++;
                 }
             }
             else if (kind == FLAG_FORWARD)
             {
                 final long copy = asideBase + ((long)n++ << shift);
-                final long target = memory.address(UnsafeApi.getInt(cell + EntryLayout.OWNER));
+                final int targetRef = UnsafeApi.getInt(cell + EntryLayout.OWNER);
+                final long target = memory.address(targetRef);
                 if (claimToMove(target))
                 {
                     UnsafeApi.copyMemory(target, copy, cellSize);
@@ -353,6 +356,7 @@ final class CellTable
                 else
                 {
                     UnsafeApi.copyMemory(cell, copy, cellSize);
+                    displaced += ((targetRef - table) & 0xFFFF_FFFFL) < (long)capacity * units ? 1 : 0;
                 }
             }
         }
@@ -366,12 +370,11 @@ final class CellTable
                 UnsafeApi.putInt(cell + EntryLayout.STATE, 0);
             }
         }
-        int displaced = 0;
         for (int c = 0; c < n; c++)
         {
-            displaced += place(base, capacity, asideBase + ((long)c << shift)) ? 0 : 1;
+            place(base, capacity, asideBase + ((long)c << shift));
         }
-        // A displaced entry takes two cells: itself and the forwarder just placed.
+        // A displaced entry takes two cells, itself and its forwarder; one forwarded to an older table, one.
         UnsafeApi.putInt(header + ShardLayout.EXTRA_CELLS, displaced);
         memory.free(aside, asideBytes);
     }
@@ -388,23 +391,20 @@ final class CellTable
     /**
      * Copies a live cell or a forwarder into the first empty cell of its key's probe; a live one becomes
      * free and not displaced there, a forwarder keeps its DEAD word.
-     *
-     * @return true for a live cell, false for a forwarder.
      */
-    private boolean place(final long base, final int capacity, final long image)
+    private void place(final long base, final int capacity, final long image)
     {
         final long cell = emptyCell(base, capacity, image);
         UnsafeApi.copyMemory(image, cell, cellSize);
         final int state = UnsafeApi.getInt(cell + EntryLayout.STATE);
         if ((state & KIND) != EntryLayout.FLAG_LIVE)
         {
-            return false;
+            return;
         }
         UnsafeApi.putInt(cell + EntryLayout.STATE, state & ~FLAG_DISPLACED);
         // Release store: the cell's state and key are visible before its word is free. A thread that found
         // another key here before a rebuild in place may CAS the word at once, and then checks them.
         UnsafeApi.putIntRelease(null, cell + EntryLayout.LOCK_WORD, Futex.FREE);
-        return true;
     }
 
     private void replace(final int newCapacity)
@@ -428,7 +428,7 @@ final class CellTable
             {
                 if (claimToMove(cell))
                 {
-                    moveInto(newBase, newCapacity, cell);
+                    place(newBase, newCapacity, cell);
                 }
                 else
                 {
@@ -446,7 +446,7 @@ final class CellTable
                 final long entry = memory.address(target);
                 if (claimToMove(entry))
                 {
-                    moveInto(newBase, newCapacity, entry);
+                    place(newBase, newCapacity, entry);
                 }
                 else
                 {
@@ -479,11 +479,6 @@ final class CellTable
         // shard lock cannot take it once it is copied; fails if a thread holds it.
         return UnsafeApi.getInt(entry + EntryLayout.STATE) >>> 8 == 0 &&
             UnsafeApi.compareAndSetInt(null, entry + EntryLayout.LOCK_WORD, Futex.FREE, EntryLayout.DEAD);
-    }
-
-    private void moveInto(final long base, final int capacity, final long entry)
-    {
-        place(base, capacity, entry);
     }
 
     private void forwardInto(final long base, final int capacity, final long keyCell, final int target)

@@ -790,21 +790,9 @@ public final class Shard
             final int length = start == 0 ? -1 : layout.keyLength(start);
             final long entry = length < 0 || length > maxKeyLength ? 0 :
                 memory.readableAddress((int)word, layout.keyOffset + (long)length);
-            if (entry == 0)
+            if (!collectOne((int)word, entry, length, out, version))
             {
                 return TAG_RETRY;
-            }
-            if (values.isPresent(entry))
-            {
-                if (version != LOCKED && !unchangedSince(version))
-                {
-                    return TAG_RETRY;
-                }
-                out.addKey(entry + layout.keyOffset, length);
-                if (out.withValues() && !values.copyCommittedInto((int)word, entry, length, out))
-                {
-                    return TAG_RETRY;
-                }
             }
         }
         return toTag;
@@ -859,24 +847,36 @@ public final class Shard
             final int ref = kind == EntryLayout.FLAG_LIVE ?
                 (int)(tableRef + (long)slot * cellUnits) : UnsafeApi.getInt(cell + EntryLayout.OWNER);
             final long entry = memory.readableAddress(ref, layout.entrySize(length));
-            if (entry == 0)
+            if (!collectOne(ref, entry, length, out, version))
             {
                 return TAG_RETRY;
             }
-            if (values.isPresent(entry))
-            {
-                if (version != LOCKED && !unchangedSince(version))
-                {
-                    return TAG_RETRY;
-                }
-                out.addKey(entry + layout.keyOffset, length);
-                if (out.withValues() && !values.copyCommittedInto(ref, entry, length, out))
-                {
-                    return TAG_RETRY;
-                }
-            }
         }
         return toTag;
+    }
+
+    /**
+     * A walk's step: copies the entry's key (and value, for a batch with values) if it has a value.
+     *
+     * @param entry the entry's bounds-checked address, or 0 if the check failed.
+     * @return false if the state read was torn (only without the lock).
+     */
+    private boolean collectOne(final int ref, final long entry, final int length, final EntryBatch out, final long version)
+    {
+        if (entry == 0)
+        {
+            return false;
+        }
+        if (!values.isPresent(entry))
+        {
+            return true;
+        }
+        if (version != LOCKED && !unchangedSince(version))
+        {
+            return false;
+        }
+        out.addKey(entry + layout.keyOffset, length);
+        return !out.withValues() || values.copyCommittedInto(ref, entry, length, out);
     }
 
     /**
