@@ -761,14 +761,13 @@ public final class Shard
         {
             return TAG_RETRY;
         }
-        final long toTag = Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
+        final long toTag = rangeEnd(fromTag, batch, capacity);
         final int firstHome = HashTable.home((int)fromTag, capacity);
         final int homeSpan = HashTable.home((int)(toTag - 1), capacity) - firstHome;
         int slot = firstHome;
         for (int step = 0; step < capacity; step++, slot = HashTable.next(slot, capacity))
         {
-            // A torn walk may read garbage as a long run of full slots: it stops at the next check.
-            if ((step & (TORN_CHECK_EVERY - 1)) == TORN_CHECK_EVERY - 1 && version != LOCKED && !unchangedSince(version))
+            if (tornAt(step, version))
             {
                 return TAG_RETRY;
             }
@@ -812,14 +811,13 @@ public final class Shard
             return TAG_RETRY;
         }
         final int length = layout.fixedKeySize;
-        final long toTag = Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
+        final long toTag = rangeEnd(fromTag, batch, capacity);
         final int firstHome = HashTable.home((int)fromTag, capacity);
         final int homeSpan = HashTable.home((int)(toTag - 1), capacity) - firstHome;
         int slot = firstHome;
         for (int step = 0; step < capacity; step++, slot = HashTable.next(slot, capacity))
         {
-            // A torn walk may read garbage as a long run of full cells: it stops at the next check.
-            if ((step & (TORN_CHECK_EVERY - 1)) == TORN_CHECK_EVERY - 1 && version != LOCKED && !unchangedSince(version))
+            if (tornAt(step, version))
             {
                 return TAG_RETRY;
             }
@@ -853,6 +851,21 @@ public final class Shard
             }
         }
         return toTag;
+    }
+
+    /** The end of a walk's tag range, sized for about {@code batch} entries at this capacity. */
+    private static long rangeEnd(final long fromTag, final int batch, final int capacity)
+    {
+        return Math.min(TAG_END, fromTag + Math.max(1L, (TAG_END * batch) / capacity));
+    }
+
+    /**
+     * Every {@link #TORN_CHECK_EVERY} steps of a walk without the lock: whether a writer came. A torn
+     * walk may read garbage as a long run of full slots or cells, and stops at the next check.
+     */
+    private boolean tornAt(final int step, final long version)
+    {
+        return (step & (TORN_CHECK_EVERY - 1)) == TORN_CHECK_EVERY - 1 && version != LOCKED && !unchangedSince(version);
     }
 
     /**
