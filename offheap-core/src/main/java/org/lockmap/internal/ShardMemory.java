@@ -10,8 +10,9 @@ import java.lang.invoke.VarHandle;
 /**
  * One shard's address space and its block allocator.
  *
- * <p>The space is a sequence of chunks that never move, so an entry's address is stable for its life
- * and a holder may use it without the shard lock. Chunk 0 covers offsets {@code [0, C)}, and chunk
+ * <p>The space is a sequence of chunks that never move, so a block's address is stable for its life
+ * and a holder may use its entry without the shard lock (an entry in a {@link CellTable} moves only while
+ * nobody holds or waits for it). Chunk 0 covers offsets {@code [0, C)}, and chunk
  * {@code k >= 1} covers {@code [C * 2^(k-1), C * 2^k)}: each new chunk doubles the space, like a growing
  * array, without copying. A chunk's memory is reserved only when a block first needs it. C is the
  * shard's expected need rounded up to 64 KiB, not to a power of two, so that a map built for its size
