@@ -3,6 +3,8 @@ package org.lockmap.internal;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Arrays;
+
 /**
  * A shard's hash table whose cells are the entries themselves, for maps whose entries have one small
  * fixed size ({@link EntryLayout#cellSize}): a lookup reads one cache line where a {@link HashTable} reads
@@ -410,8 +412,8 @@ final class CellTable
     private void replace(final int newCapacity)
     {
         final int oldCapacity = capacity();
-        final long oldBase = memory.address(UnsafeApi.getInt(header + ShardLayout.TABLE_REF));
         final int oldTable = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
+        final long oldBase = memory.address(oldTable);
         final int newTable = allocate(newCapacity);
         final long newBase = memory.address(newTable);
         int[] pinned = NO_PINS;
@@ -433,11 +435,7 @@ final class CellTable
                 else
                 {
                     forwardInto(newBase, newCapacity, cell, oldTable + i * units);
-                    if (pins == pinned.length)
-                    {
-                        pinned = java.util.Arrays.copyOf(pinned, Math.max(4, 2 * pins));
-                    }
-                    pinned[pins++] = i;
+                    pinned = append(pinned, pins++, i);
                 }
             }
             else if (kind == FLAG_FORWARD)
@@ -454,20 +452,24 @@ final class CellTable
                     final long index = ((target - oldTable) & 0xFFFF_FFFFL) / units;
                     if (index < oldCapacity)
                     {
-                        if (pins == pinned.length)
-                        {
-                            pinned = java.util.Arrays.copyOf(pinned, Math.max(4, 2 * pins));
-                        }
-                        pinned[pins++] = (int)index;
+                        pinned = append(pinned, pins++, (int)index);
                     }
                 }
             }
         }
-        java.util.Arrays.sort(pinned, 0, pins);
+        Arrays.sort(pinned, 0, pins);
         UnsafeApi.putInt(header + ShardLayout.TABLE_REF, newTable);
         UnsafeApi.putInt(header + ShardLayout.TABLE_CAPACITY, newCapacity);
         UnsafeApi.putInt(header + ShardLayout.EXTRA_CELLS, 0);
         retire(oldBase, oldCapacity, pinned, pins);
+    }
+
+    /** {@code array} with {@code value} at {@code index}, grown if full. */
+    private static int[] append(final int[] array, final int index, final int value)
+    {
+        final int[] to = index < array.length ? array : Arrays.copyOf(array, Math.max(4, 2 * index));
+        to[index] = value;
+        return to;
     }
 
     /**

@@ -6,7 +6,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.lang.invoke.VarHandle;
 
 /**
- * One shard: its memory, its lock, its {@link HashTable} of entries, the entries' values and key locks,
+ * One shard: its memory, its lock, its table of entries (a {@link HashTable} of slots that point to them,
+ * or a {@link CellTable} that holds them, for small fixed-size entries), the entries' values and key locks,
  * and the pins that keep its memory alive while threads hold or wait for its keys after the map is closed.
  * The table doubles above 3/4 full, under this shard's lock only: the other shards go on.
  *

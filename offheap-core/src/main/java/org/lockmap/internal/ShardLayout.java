@@ -47,7 +47,7 @@ public final class ShardLayout
      * waiters, and the keys held at the close (holders are counted only then; see {@link Shard#close()}).
      */
     public static final int PINS = 16;
-    /** int: the number of slots in the hash table, at least 16 (any number: see {@link Shard}). */
+    /** int: the number of slots (or cells) in the hash table, at least 16 (any number: see {@link HashTable#home}). */
     public static final int TABLE_CAPACITY = 20;
     /** long: entries that have a value. */
     public static final int SIZE = 24;
@@ -61,7 +61,7 @@ public final class ShardLayout
     public static final int EXTRA_CELLS = 4;
     /** long: the offset of the first byte never allocated. */
     public static final int TOP = 40;
-    /** int: the ref of the hash table's block. */
+    /** int: the ref of the hash table's block (of a {@link CellTable}: of its cell 0). */
     public static final int TABLE_REF = 48;
     /**
      * int: bit {@code c - FIRST_LARGE_CLASS} is set while the free list of large size class {@code c}
