@@ -85,6 +85,28 @@ class StaleCellLockTest
         }
     }
 
+    /**
+     * The first step, the lookup without the shard lock, checked against the key's cell.
+     *
+     * @return the version it was validated against, for the second step.
+     */
+    private static long lookUp(final Shard shard, final long key, final int ref)
+    {
+        final Key k = Key.of(key);
+        final long version = shard.version();
+        assertEquals(ref, shard.findToLock(k.bytes(), k.length(), k.hash(), version));
+        return version;
+    }
+
+    /** Puts {@code count} keys from {@code first}. */
+    private static void grow(final Shard shard, final long first, final int count)
+    {
+        for (long k = first; k < first + count; k++)
+        {
+            put(shard, k);
+        }
+    }
+
     private static int lockWord(final Shard shard, final int ref)
     {
         return UnsafeApi.getIntVolatile(null, shard.address(ref) + EntryLayout.LOCK_WORD);
@@ -96,12 +118,8 @@ class StaleCellLockTest
         final Shard shard = shard(16);
         final Key one = Key.of(1L);
         final int ref = put(shard, 1L);
-        final long version = shard.version();
-        assertEquals(ref, shard.findToLock(one.bytes(), one.length(), one.hash(), version));
-        for (long k = 100; k < 140; k++)
-        {
-            put(shard, k);
-        }
+        final long version = lookUp(shard, 1L, ref);
+        grow(shard, 100, 40);
         final int moved = find(shard, one);
         assertNotEquals(ref, moved, "the growth moved the cell");
         assertEquals(EntryLayout.DEAD, lockWord(shard, ref), "the old cell was claimed for the move");
@@ -128,12 +146,8 @@ class StaleCellLockTest
         }
         final Shard shard = shard(capacity);
         final int ref = put(shard, 0L);
-        final long version = shard.version();
-        assertEquals(ref, shard.findToLock(zero.bytes(), zero.length(), zero.hash(), version));
-        for (long k = 1_000; k < 1_000 + capacity; k++)
-        {
-            put(shard, k);
-        }
+        final long version = lookUp(shard, 0L, ref);
+        grow(shard, 1_000, capacity);
         final int moved = find(shard, zero);
         assertNotEquals(ref, moved, "the growth moved the cell");
         assertEquals(0, lockWord(shard, ref), "the old cell's page reads as zeros: a free word");
@@ -149,8 +163,7 @@ class StaleCellLockTest
         final Shard shard = shard(64);
         final Key one = Key.of(1L);
         final int ref = put(shard, 1L);
-        final long version = shard.version();
-        assertEquals(ref, shard.findToLock(one.bytes(), one.length(), one.hash(), version));
+        final long version = lookUp(shard, 1L, ref);
         remove(shard, 1L);
         // Churn until a rebuild in place, with keys that hash everywhere, then fill the old cell's spot.
         for (long k = 10_000; k < 10_200; k++)
@@ -158,10 +171,7 @@ class StaleCellLockTest
             put(shard, k);
             remove(shard, k);
         }
-        for (long k = 20_000; k < 20_020; k++)
-        {
-            put(shard, k);
-        }
+        grow(shard, 20_000, 20);
         final int before = lockWord(shard, ref);
         assertEquals(0, shard.lockFound(ref, version, one.bytes(), one.length()), "key 1 is gone: nothing to take");
         assertEquals(before, lockWord(shard, ref), "whatever the cell holds now, its word is as it was");
