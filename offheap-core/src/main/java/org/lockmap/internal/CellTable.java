@@ -90,7 +90,9 @@ final class CellTable
         this.shift = Integer.numberOfTrailingZeros(cellSize);
         this.units = cellSize / Long.BYTES;
         this.keyLength = layout.fixedKeySize;
-        this.maxCapacity = ((ShardMemory.MAX_BLOCK - cellSize) >> shift) & ~7;
+        final int largest = ((ShardMemory.MAX_BLOCK - cellSize) >> shift) & ~7;
+        // Volatile read: a cap set by the test thread is seen.
+        this.maxCapacity = TestHooks.ENABLED && TestHooks.maxCells > 0 ? Math.min(largest, TestHooks.maxCells) : largest;
     }
 
     /**
@@ -272,12 +274,12 @@ final class CellTable
     /**
      * Rebuilds the table if {@code entries} and the extra cells (tombstones, displaced entries' second
      * cells) would fill it over 3/4: in place if the entries fill at most 3/8 of it, so that even with
-     * every entry held (two cells each) the rebuild has room; else, or if held entries still leave it over
-     * 3/4 after that, into a table twice as large (where a held entry takes one cell, its forwarder).
-     * Every probe so always meets an empty cell.
+     * every entry held (two cells each) the rebuild has room; else into a table twice as large (where a
+     * held entry takes one cell, its forwarder); at the largest table, in place if the entries and the
+     * held ones leave room. Every probe so always meets an empty cell.
      *
      * @param entries the entry count after the insert to come.
-     * @throws IllegalStateException if the table cannot grow enough.
+     * @throws IllegalStateException if the largest table is full, with nothing changed.
      */
     void makeRoomFor(final long entries)
     {
@@ -286,21 +288,20 @@ final class CellTable
         {
             return;
         }
-        if (entries * 8 <= (long)capacity * 3)
+        if (entries * 8 <= (long)capacity * 3 && rebuildInPlace() && !overFull(entries, capacity))
         {
-            rebuildInPlace();
-            if (!overFull(entries, capacity))
-            {
-                return;
-            }
+            return;
         }
-        final int newCapacity = (int)Math.min(2L * capacity, maxCapacity);
-        if (newCapacity == capacity)
+        if (capacity < maxCapacity)
+        {
+            replace((int)Math.min(2L * capacity, maxCapacity));
+            return;
+        }
+        if (!rebuildInPlace() || overFull(entries, capacity))
         {
             throw new IllegalStateException("a LockMap shard's table is full at " + capacity +
                 " cells (its largest, with " + (entries - 1) + " entries); build the map with more shards()");
         }
-        replace(newCapacity);
     }
 
     private boolean overFull(final long entries, final int capacity)
@@ -314,8 +315,11 @@ final class CellTable
      * waited-for cell stays where it is, {@link #FLAG_DISPLACED}, with a forwarder on its key's probe. A
      * thread that found a cell without the shard lock before this and takes its word afterwards finds
      * another key there (or the same key's entry), as with a reused entry.
+     *
+     * @return false, with the table as it was, if the entries and the held ones (two cells each) would
+     *         fill it over 3/4.
      */
-    private void rebuildInPlace()
+    private boolean rebuildInPlace()
     {
         final int capacity = capacity();
         final int table = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
@@ -342,7 +346,6 @@ final class CellTable
                 else
                 {
                     forwarderImage(copy, cell, table + i * units);
-                    UnsafeApi.putInt(cell + EntryLayout.STATE, state | FLAG_DISPLACED);
                     displaced++;
                 }
             }
@@ -362,14 +365,25 @@ final class CellTable
                 }
             }
         }
+        if ((long)(n + displaced) * 4 > (long)capacity * 3)
+        {
+            undoClaims(base, capacity);
+            memory.free(aside, asideBytes);
+            return false;
+        }
         for (int i = 0; i < capacity; i++)
         {
             final long cell = base + ((long)i << shift);
-            // Plain read: a word that is not DEAD now belongs to a cell that stays (held or waited for).
-            if ((UnsafeApi.getInt(cell + EntryLayout.STATE) & KIND) != EntryLayout.FLAG_LIVE ||
-                UnsafeApi.getInt(cell + EntryLayout.LOCK_WORD) == EntryLayout.DEAD)
+            final int state = UnsafeApi.getInt(cell + EntryLayout.STATE);
+            // Plain read: a word that is not DEAD belongs to a cell that stays (held or waited for), whose
+            // forwarder is aside; nobody but this thread makes a word DEAD.
+            if ((state & KIND) != EntryLayout.FLAG_LIVE || UnsafeApi.getInt(cell + EntryLayout.LOCK_WORD) == EntryLayout.DEAD)
             {
                 UnsafeApi.putInt(cell + EntryLayout.STATE, 0);
+            }
+            else
+            {
+                UnsafeApi.putInt(cell + EntryLayout.STATE, state | FLAG_DISPLACED);
             }
         }
         for (int c = 0; c < n; c++)
@@ -379,6 +393,27 @@ final class CellTable
         // A displaced entry takes two cells, itself and its forwarder; one forwarded to an older table, one.
         UnsafeApi.putInt(header + ShardLayout.EXTRA_CELLS, displaced);
         memory.free(aside, asideBytes);
+        return true;
+    }
+
+    /**
+     * Frees again every word a rebuild in place claimed: the live cells of this table and the entries its
+     * forwarders point to (a live cell's word is DEAD only while claimed, under the shard lock).
+     */
+    private void undoClaims(final long base, final int capacity)
+    {
+        for (int i = 0; i < capacity; i++)
+        {
+            final long cell = base + ((long)i << shift);
+            final int kind = UnsafeApi.getInt(cell + EntryLayout.STATE) & KIND;
+            final long entry = kind == FLAG_FORWARD ? memory.address(UnsafeApi.getInt(cell + EntryLayout.OWNER)) : cell;
+            if ((kind == EntryLayout.FLAG_LIVE || kind == FLAG_FORWARD) &&
+                UnsafeApi.getInt(entry + EntryLayout.LOCK_WORD) == EntryLayout.DEAD)
+            {
+                // Release store: the word is free again, with the cell as it was.
+                UnsafeApi.putIntRelease(null, entry + EntryLayout.LOCK_WORD, Futex.FREE);
+            }
+        }
     }
 
     /** Writes a forwarder to {@code target} for the key in {@code keyCell} at {@code image}. */

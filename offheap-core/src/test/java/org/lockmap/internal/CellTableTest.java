@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -167,6 +168,65 @@ class CellTableTest
                 assertEquals(k, map.get(k));
             }
             assertEquals(48, map.size());
+        }
+    }
+
+    /**
+     * A shard whose table cannot double (here capped at 64 cells through a test hook; 2^25 cells of 32
+     * bytes for real) still drops its tombstones by rebuilding in place with its entries over 3/8 full,
+     * and refuses an insert, changing nothing, only when the entries and the held ones (two cells each)
+     * leave no room.
+     */
+    @Test
+    void theLargestTableRebuildsInPlaceAndRefusesOnlyWhenHeldEntriesLeaveNoRoom()
+    {
+        TestHooks.maxCells = 64;
+        try (LockMap<Long, Long> map = oneShard(16))
+        {
+            for (long k = 0; k < 40; k++)
+            {
+                map.put(k, k);
+            }
+            for (long k = 1_000; k < 21_000; k++)
+            {
+                map.put(k, k);
+                map.remove(k);
+            }
+            assertEquals(40, map.size());
+            final List<LockedEntry<Long, Long>> held = new ArrayList<>();
+            for (long k = 0; k < 10; k++)
+            {
+                held.add(map.lock(k));
+            }
+            final IllegalStateException full = assertThrows(IllegalStateException.class, () ->
+            {
+                for (long k = 30_000; k < 31_000; k++)
+                {
+                    map.put(k, k);
+                    map.remove(k);
+                }
+            });
+            assertTrue(full.getMessage().contains("full") && full.getMessage().contains("shards()"), full.getMessage());
+            held.get(0).put(100L);
+            held.forEach(LockedEntry::close);
+            assertEquals(100L, map.get(0L));
+            for (long k = 1; k < 40; k++)
+            {
+                assertEquals(k, map.get(k));
+            }
+            for (long k = 40_000; k < 42_000; k++)
+            {
+                map.put(k, k);
+                map.remove(k);
+            }
+            assertEquals(40, map.size());
+            final int[] census = shard(map).cellCensus();
+            assertEquals(0, census[DISPLACED] + census[FORWARDERS], "once free, the held entries moved back in");
+            assertEquals(40, census[LIVE]);
+        }
+        finally
+        {
+            TestHooks.maxCells = 0;
         }
     }
 
