@@ -31,13 +31,14 @@ import java.util.Arrays;
  * Open addressing with linear probing, a key's home cell its hash's low 32 bits scaled to the capacity
  * (as in {@code HashTable}), and no tags: a probe compares the key in the cell, on the line it reads anyway.
  *
- * <p><b>Entries that move.</b> A removal leaves a tombstone, so removals move nothing. When live cells and
- * tombstones would fill the table over 3/4, it is replaced: by one twice as large if live cells fill over
- * 3/8 of it, else by one of the same size (tombstones dropped). A cell moves to the new table only if it
- * is free with no waiter: its lock word is CASed from free to DEAD first, so a thread that found it
- * without the shard lock and tries to take it fails and looks again. A held or waited-for cell stays
- * where it is, since its holder and waiters use its ref, and the new table gets a forwarder to it; the
- * next replacement moves it if it is free by then.
+ * <p><b>Entries that move.</b> A removal leaves a tombstone, so removals move nothing. When entries,
+ * tombstones and displaced cells would fill the table over 3/4, it is rebuilt ({@link #makeRoomFor}): in
+ * place, tombstones dropped, if entries fill at most 3/8 of it (or it is the largest table), else into a
+ * new table twice as large. A cell moves only if it is free with no waiter: its lock word is CASed from
+ * free to DEAD first, so a thread that found it without the shard lock and tries to take it fails and
+ * looks again. A held or waited-for cell stays where it is, since its holder and waiters use its ref,
+ * and a forwarder to it goes on its key's probe (in a new table; in place, the cell is marked
+ * displaced); the next rebuild moves it if it is free by then.
  *
  * <p><b>Retired tables are never allocated again</b>: a thread that found a cell without the shard lock
  * may CAS its lock word after the table was replaced, and must hit a lock word, never a value or a
@@ -279,7 +280,9 @@ final class CellTable
      * held ones leave room. Every probe so always meets an empty cell.
      *
      * @param entries the entry count after the insert to come.
-     * @throws IllegalStateException if the largest table is full, with nothing changed.
+     * @throws IllegalStateException if the largest table is full; its entries and values are as they
+     *                               were (it may have been rebuilt in place). While held entries keep it
+     *                               full, each refused insert pays for one rebuild attempt.
      */
     void makeRoomFor(final long entries)
     {
