@@ -25,22 +25,7 @@ public final class KeyHash
      */
     public static long hash(final byte[] bytes, final int length)
     {
-        long h = P3 ^ (length * P1);
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES)
-        {
-            h = Long.rotateLeft(h ^ round(UnsafeApi.getLong(bytes, BASE + i)), 27) * P1 + P2;
-        }
-        if (i < length)
-        {
-            long tail = 0;
-            for (int shift = 0; i < length; i++, shift += 8)
-            {
-                tail |= (bytes[i] & 0xFFL) << shift;
-            }
-            h = Long.rotateLeft(h ^ round(tail), 27) * P1 + P2;
-        }
-        return mix(h);
+        return hash(bytes, BASE, length);
     }
 
     /**
@@ -52,18 +37,24 @@ public final class KeyHash
      */
     public static long hashNative(final long address, final int length)
     {
+        return hash(null, address, length);
+    }
+
+    /** The hash of {@code length} bytes at {@code offset} in {@code base} (an array, or null for an address). */
+    private static long hash(final Object base, final long offset, final int length)
+    {
         long h = P3 ^ (length * P1);
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)
         {
-            h = Long.rotateLeft(h ^ round(UnsafeApi.getLong(address + i)), 27) * P1 + P2;
+            h = Long.rotateLeft(h ^ round(UnsafeApi.getLong(base, offset + i)), 27) * P1 + P2;
         }
         if (i < length)
         {
             long tail = 0;
             for (int shift = 0; i < length; i++, shift += 8)
             {
-                tail |= (UnsafeApi.getByte(address + i) & 0xFFL) << shift;
+                tail |= (UnsafeApi.getByte(base, offset + i) & 0xFFL) << shift;
             }
             h = Long.rotateLeft(h ^ round(tail), 27) * P1 + P2;
         }
