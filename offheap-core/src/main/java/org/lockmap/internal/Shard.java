@@ -41,6 +41,10 @@ public final class Shard
     private final CellTable cells;
     private final int cellShift;
     private final int cellUnits;
+    /** Cells whose value is one word ({@link EntryLayout#wordValue}): the reads take {@link #readCellWord}. */
+    private final boolean wordCells;
+    /** The value word's offset in a cell, when {@link #wordCells}. */
+    private final int cellWordOffset;
     private final EntryValues values;
     private final EntryLayout layout;
     private final ParkingLot lot;
@@ -73,6 +77,8 @@ public final class Shard
         this.cells = cellSize < 0 ? null : new CellTable(memory, layout, cellSize);
         this.cellShift = cells == null ? 0 : cells.shift();
         this.cellUnits = cells == null ? 0 : cells.units();
+        this.wordCells = cells != null && layout.wordValue;
+        this.cellWordOffset = wordCells ? layout.valueSlotOffset(layout.fixedKeySize) : 0;
         this.values = new EntryValues(memory, layout);
         try
         {
@@ -390,6 +396,10 @@ public final class Shard
         {
             return RETRY;
         }
+        if (wordCells)
+        {
+            return readCellWord(key, length, hash, out, version);
+        }
         final long found = lookupOptimistic(key, length, hash);
         int result = found == RETRY ? RETRY : ABSENT;
         if (found > 0)
@@ -532,10 +542,63 @@ public final class Shard
         final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
         final int tableRef = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
         final long table = capacity > 0 ? memory.readableAddress(tableRef, (long)capacity << cellShift) : 0;
-        if (table == 0)
+        final long cell = table == 0 ? RETRY : probeCells(table, capacity, key, length, hash);
+        if (cell <= 0)
         {
-            return RETRY;
+            return cell;
         }
+        if ((UnsafeApi.getInt(cell + EntryLayout.STATE) & CellTable.KIND) == EntryLayout.FLAG_LIVE)
+        {
+            return (tableRef + ((cell - table) >>> cellShift) * cellUnits) & 0xFFFF_FFFFL;
+        }
+        final int target = UnsafeApi.getInt(cell + EntryLayout.OWNER);
+        return memory.readableAddress(target, layout.keyOffset + (long)length) == 0 ? RETRY : target & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * {@link #readOptimistic} for cells whose value is one word: the value is read in the key's cell (or
+     * in the entry a forwarder names), without turning the cell back into a ref and the ref into an
+     * address, and without the generic value path's length and slot lookups. In cache, one thread,
+     * {@code MapBenchmark.get -p entries=10000}, it made the get about 15% faster (README).
+     */
+    private int readCellWord(
+        final UnsafeBuffer key, final int length, final long hash, final UnsafeBuffer out, final long version)
+    {
+        final int capacity = UnsafeApi.getInt(header + ShardLayout.TABLE_CAPACITY);
+        final int tableRef = UnsafeApi.getInt(header + ShardLayout.TABLE_REF);
+        final long table = capacity > 0 ? memory.readableAddress(tableRef, (long)capacity << cellShift) : 0;
+        long entry = table == 0 ? RETRY : probeCells(table, capacity, key, length, hash);
+        int state = entry > 0 ? UnsafeApi.getInt(entry + EntryLayout.STATE) : 0;
+        if (entry > 0 && (state & CellTable.KIND) != EntryLayout.FLAG_LIVE)
+        {
+            // A forwarder: the entry stays where it was when a holder or waiter kept it from moving.
+            entry = memory.readableAddress(UnsafeApi.getInt(entry + EntryLayout.OWNER), cellWordOffset + (long)Long.BYTES);
+            entry = entry == 0 ? RETRY : entry;
+            state = entry > 0 ? UnsafeApi.getInt(entry + EntryLayout.STATE) : 0;
+        }
+        int result = entry == RETRY ? RETRY : ABSENT;
+        if (entry > 0 && (state & EntryLayout.FLAG_PRESENT) != 0)
+        {
+            result = out == null ? 0 : layout.fixedValueSize;
+            if (out != null)
+            {
+                // One load: a holder may commit the word meanwhile without the shard lock or a version change.
+                Scratch.copyWordFromNative(entry + cellWordOffset, out);
+            }
+        }
+        return unchangedSince(version) ? result : RETRY;
+    }
+
+    /**
+     * Without the lock: the probe of a cell table for a key, at most a table's length of cells.
+     *
+     * @param table    the table's address, checked to lie in reserved memory for {@code capacity} cells.
+     * @param capacity its capacity as read for that check (never read again here: a larger table's
+     *                 capacity would take the probe past this one's memory).
+     * @return the address of the cell that holds the key or its forwarder, 0 if absent, or {@link #RETRY}.
+     */
+    private long probeCells(final long table, final int capacity, final UnsafeBuffer key, final int length, final long hash)
+    {
         int i = HashTable.home((int)hash, capacity);
         for (int probes = 0; probes < capacity; probes++, i = HashTable.next(i, capacity))
         {
@@ -547,12 +610,7 @@ public final class Shard
             }
             if (kind != CellTable.FLAG_TOMBSTONE && Scratch.equalsNative(cell + layout.keyOffset, key, length))
             {
-                if (kind == EntryLayout.FLAG_LIVE)
-                {
-                    return (tableRef + (long)i * cellUnits) & 0xFFFF_FFFFL;
-                }
-                final int target = UnsafeApi.getInt(cell + EntryLayout.OWNER);
-                return memory.readableAddress(target, layout.keyOffset + (long)length) == 0 ? RETRY : target & 0xFFFF_FFFFL;
+                return cell;
             }
         }
         return RETRY;
