@@ -152,9 +152,8 @@ final class HeldEntry<K, V> implements LockedEntry<K, V>
         {
             return null;
         }
-        final UnsafeBuffer bytes = scratch.word;
-        Scratch.writeWord(pending == PUT ? pendingWord : shard.values().committedWord(entry), bytes);
-        lastRead = map.decodeValue(bytes, shard.values().committedLength(entry), null, false);
+        lastRead = map.decodeWord(pending == PUT ? pendingWord : shard.values().committedWord(entry),
+            shard.values().committedLength(entry), scratch.word);
         lastReadCurrent = true;
         return lastRead;
     }

@@ -40,6 +40,18 @@ public final class KeyHash
         return hash(null, address, length);
     }
 
+    /**
+     * The same hash as {@link #hash(byte[], int)} of an 8-byte key, from the word its bytes read as in the
+     * platform's order ({@code Serializer.toWord}): the loop below, unrolled for one word.
+     *
+     * @param word the key's 8 bytes as one word.
+     * @return the hash.
+     */
+    public static long hashWord(final long word)
+    {
+        return mix(Long.rotateLeft((P3 ^ (Long.BYTES * P1)) ^ round(word), 27) * P1 + P2);
+    }
+
     /** The hash of {@code length} bytes at {@code offset} in {@code base} (an array, or null for an address). */
     private static long hash(final Object base, final long offset, final int length)
     {

@@ -80,6 +80,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
      * ({@link ShardMemory#freeEntry}).
      */
     private final boolean lockWithoutShardLock;
+    /** Word values ({@link EntryLayout#wordValue}) whose serializer has a word form: decoded from a register. */
+    private final boolean valueWords;
     /** Volatile: an operation that reads false may still meet a closed shard, which it detects under its lock. */
     private volatile boolean closed;
 
@@ -108,6 +110,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         this.layout = new EntryLayout(keySerializer, valueSerializer, policyWords);
         checkLargestEntry(layout, config);
         this.lockWithoutShardLock = policyWords == 0;
+        this.valueWords = layout.wordValue && valueSerializer.isWord();
         final int shardCount = config.shards();
         // Keys do not spread evenly: leave each shard room for four standard deviations above the mean,
         // or about half the shards of a map filled to its hint would double their table (and reserve a
@@ -232,7 +235,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             final int copied = readWithoutLock(scratch, scratch.out);
             if (copied != Shard.RETRY)
             {
-                return copied == Shard.ABSENT ? null : decodeValue(scratch.out, copied, reuse, useReuse);
+                return copied == Shard.ABSENT ? null : decodeWordValue(scratch.out, copied, reuse, useReuse);
             }
         }
         final Shard shard = shardFor(scratch.keyHash);
@@ -260,7 +263,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         {
             shard.unlock();
         }
-        return decodeValue(scratch.out, length, reuse, useReuse);
+        return decodeWordValue(scratch.out, length, reuse, useReuse);
     }
 
     /**
@@ -521,7 +524,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             scratch.decodedPrevious = null;
             return (V)decoded;
         }
-        return (result & WAS_PRESENT) != 0 ? decodeValue(scratch.out, scratch.outLength, null, false) : null;
+        return (result & WAS_PRESENT) != 0 ? decodeWordValue(scratch.out, scratch.outLength, null, false) : null;
     }
 
     /**
@@ -602,7 +605,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             {
                 final int length = shard.values().committedLength(entry);
                 Scratch.copyFromNative(shard.values().committedAddress(entry), length, scratch.out);
-                previous = decodeValue(scratch.out, length, null, false);
+                previous = decodeWordValue(scratch.out, length, null, false);
             }
             catch (final RuntimeException | Error ex)
             {
@@ -1424,6 +1427,30 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     V decodeValue(final DirectBuffer buffer, final int length, final V reuse, final boolean useReuse)
     {
         return useReuse ? valueSerializer.read(buffer, 0, length, reuse) : valueSerializer.read(buffer, 0, length);
+    }
+
+    /**
+     * Decodes a word value ({@link EntryLayout#wordValue}) copied into the first bytes of {@code buffer}:
+     * from the register when the serializer has a word form ({@code Serializer.isWord}), else from the bytes.
+     */
+    V decodeWordValue(final UnsafeBuffer buffer, final int length, final V reuse, final boolean useReuse)
+    {
+        return valueWords && !useReuse ?
+            valueSerializer.fromWord(Scratch.readWord(buffer, length)) : decodeValue(buffer, length, reuse, useReuse);
+    }
+
+    /**
+     * Decodes a word value held as a word (a holder's pending or committed value); {@code bytes} is where
+     * its bytes are laid out for a serializer without a word form.
+     */
+    V decodeWord(final long word, final int length, final UnsafeBuffer bytes)
+    {
+        if (valueWords)
+        {
+            return valueSerializer.fromWord(word);
+        }
+        Scratch.writeWord(word, bytes);
+        return decodeValue(bytes, length, null, false);
     }
 
     K decodeKey(final EntryBatch batch, final int i)

@@ -84,6 +84,15 @@ public final class Scratch
         // shared method: each call site keeps a type profile of its own. A shared site saw both serializers of a
         // String -> Long map, C2 inlined both at it, the value write outgrew inlining, and every lock
         // allocated its held entry (MapBenchmark.rmw -p keyType=string, -prof gc: 152 B/op, 48 once split).
+        if (serializer.isWord() && serializer.fixedSize() == Long.BYTES)
+        {
+            // An 8-byte word key: its bytes in one store, hashed from the register (KeyHash.hashWord).
+            final long word = serializer.toWord(key);
+            UnsafeApi.putLong(this.key.byteArray(), BYTE_ARRAY_BASE, word);
+            keyLength = Long.BYTES;
+            keyHash = KeyHash.hashWord(word);
+            return true;
+        }
         final int size = serializer.sizeOf(key);
         if (absentIfTooLarge && size > maxSize && serializer.fixedSize() < 0)
         {

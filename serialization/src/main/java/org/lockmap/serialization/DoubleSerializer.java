@@ -53,6 +53,21 @@ final class DoubleSerializer implements Serializer<Double>
         return get(buffer, offset);
     }
 
+    public boolean isWord()
+    {
+        return true;
+    }
+
+    public long toWord(final Double value)
+    {
+        return Words.ofLittleEndian(Double.doubleToLongBits(value), 8);
+    }
+
+    public Double fromWord(final long word)
+    {
+        return Double.longBitsToDouble(Words.toLittleEndianBits(word, Long.BYTES));
+    }
+
     public String toString()
     {
         return FINGERPRINT.toString();

@@ -49,6 +49,21 @@ final class IntSerializer implements Serializer<Integer>
         return get(buffer, offset);
     }
 
+    public boolean isWord()
+    {
+        return true;
+    }
+
+    public long toWord(final Integer value)
+    {
+        return Words.ofLittleEndian(value, 4);
+    }
+
+    public Integer fromWord(final long word)
+    {
+        return (int)Words.toLittleEndianBits(word, Integer.BYTES);
+    }
+
     public String toString()
     {
         return FINGERPRINT.toString();

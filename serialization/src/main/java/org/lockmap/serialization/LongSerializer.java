@@ -49,6 +49,21 @@ final class LongSerializer implements Serializer<Long>
         return get(buffer, offset);
     }
 
+    public boolean isWord()
+    {
+        return true;
+    }
+
+    public long toWord(final Long value)
+    {
+        return Words.ofLittleEndian(value, 8);
+    }
+
+    public Long fromWord(final long word)
+    {
+        return Words.toLittleEndianBits(word, Long.BYTES);
+    }
+
     public String toString()
     {
         return FINGERPRINT.toString();

@@ -116,4 +116,44 @@ public interface Serializer<T>
     {
         return false;
     }
+
+    /**
+     * Whether this serializer's values are words: a fixed size of 1 to 8 bytes, and {@link #toWord} and
+     * {@link #fromWord} implemented. A map then hashes an 8-byte key and decodes a value from a register,
+     * without writing the bytes to a buffer and reading them back (about 7% on an in-cache {@code get}).
+     * The default is false; a custom serializer need not implement the word methods.
+     *
+     * @return true if {@link #toWord} and {@link #fromWord} are implemented.
+     */
+    default boolean isWord()
+    {
+        return false;
+    }
+
+    /**
+     * The value's serialized bytes as one word: the {@code long} that reading the {@link #fixedSize()} bytes
+     * {@link #write} writes, followed by zeros up to 8 bytes, in the platform's byte order would give. So
+     * a word and the bytes are the same thing in memory.
+     *
+     * @param value the value, never null.
+     * @return its word.
+     * @throws UnsupportedOperationException if not {@link #isWord()}.
+     */
+    default long toWord(final T value)
+    {
+        throw new UnsupportedOperationException(fingerprint() + " has no word form");
+    }
+
+    /**
+     * The inverse of {@link #toWord}: the value whose word this is. Bits past {@link #fixedSize()} bytes are
+     * zero.
+     *
+     * @param word a word from {@link #toWord}, or the same bytes read from memory.
+     * @return a new value (or a cached one, as {@code Long.valueOf} gives).
+     * @throws UnsupportedOperationException if not {@link #isWord()}.
+     */
+    default T fromWord(final long word)
+    {
+        throw new UnsupportedOperationException(fingerprint() + " has no word form");
+    }
 }
