@@ -559,7 +559,7 @@ public final class Shard
      * {@link #readOptimistic} for cells whose value is one word: the value is read in the key's cell (or
      * in the entry a forwarder names), without turning the cell back into a ref and the ref into an
      * address, and without the generic value path's length and slot lookups. In cache, one thread,
-     * {@code MapBenchmark.get -p entries=10000}, it made the get about 15% faster (README).
+     * {@code MapBenchmark.get -p entries=10000}, it made the get about 13% faster (README).
      */
     private int readCellWord(
         final UnsafeBuffer key, final int length, final long hash, final UnsafeBuffer out, final long version)

@@ -120,7 +120,7 @@ public interface Serializer<T>
     /**
      * Whether this serializer's values are words: a fixed size of 1 to 8 bytes, and {@link #toWord} and
      * {@link #fromWord} implemented. A map then hashes an 8-byte key and decodes a value from a register,
-     * without writing the bytes to a buffer and reading them back (about 7% on an in-cache {@code get}).
+     * without writing the bytes to a buffer and reading them back (about 6% on an in-cache {@code get}).
      * The default is false; a custom serializer need not implement the word methods.
      *
      * @return true if {@link #toWord} and {@link #fromWord} are implemented.
