@@ -28,11 +28,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The short report: runs {@link MapBenchmark} for every map at 1 and 2 threads through the JMH Runner API,
  * with a short configuration (1 fork, warm-up 2 x 0.5 s, measurement 3 x 0.8 s, {@code -prof gc}), then the
- * {@link MemoryFootprint} of each map in its own JVM, and prints two tables. The iterations are short
- * because 18 forks (the issue's 3 operations, get, put and rmw, x 3 maps x 2 thread counts) must fit in
- * 3 minutes on 2 cores, and each fork costs 1.5 to 3.5 s beyond its iterations (JVM start, 1M-entry
- * prefill, Chronicle's run-time compilation); {@code set} joins with {@code -Dreport.ops=get,put,set,rmw}
- * (24 forks: 2m42s to 2m56s measured, too close to the limit). Use the uber jar with JMH's defaults for
+ * {@link MemoryFootprint} of each map in its own JVM, and prints two tables.
+ *
+ * <p>Two key harnesses ({@link MapBenchmark#access}). The main table uses {@code sequential}: the key
+ * array walked in order, so the key is at hand (as one parsed from an incoming message is) while every map
+ * still sees uniformly random keys. The locked read-modify-write is measured a second time for LockMap and
+ * Chronicle Map with {@code random}, where the benchmark first loads a boxed key from a random index: two
+ * dependent cache misses of the benchmark's own, a few hundred ns added to both maps, which is why those
+ * ratios sit nearer 1. Both verdicts are printed.
+ *
+ * <p>The iterations are short because 22 forks (the issue's 3 operations, get, put and rmw, x 3 maps x 2
+ * thread counts, and the 4 {@code random} rmw ones) must fit in 3 minutes on 2 cores, and each fork costs
+ * 1.5 to 3.5 s beyond its iterations (JVM start, 1M-entry prefill, Chronicle's run-time compilation);
+ * {@code set} joins with {@code -Dreport.ops=get,put,set,rmw}. Use the uber jar with JMH's defaults for
  * numbers to publish.
  *
  * <p>Run it with {@code mvn -q -pl benchmarks -am package -DskipTests -Preport}, or from the uber jar:
@@ -40,13 +48,16 @@ import java.util.concurrent.TimeUnit;
  * -Dchronicle.analytics.disable=true -cp benchmarks/target/benchmarks.jar org.lockmap.bench.Report}.
  *
  * <p>System properties (all optional): {@code report.threads=1,2}, {@code report.maps=LockMap,CHM,Chronicle},
- * {@code report.ops=get,put,rmw} (also {@code set}), {@code report.entries=1000000}, {@code report.warmup=2},
+ * {@code report.ops=get,put,rmw} (also {@code set}), {@code report.access=sequential} (the main table's
+ * harness; {@code random} runs everything with the other one), {@code report.randomOps=rmw} (the operations
+ * also measured with {@code random} for LockMap and Chronicle Map; empty for none),
+ * {@code report.entries=1000000}, {@code report.warmup=2},
  * {@code report.iterations=3}, {@code report.warmupMillis=500}, {@code report.iterationMillis=800} (the same
  * defaults as the {@code report} profile in benchmarks/pom.xml, which passes its own),
  * {@code report.forks=1},
  * {@code report.footprint=true}, {@code report.verbose=NORMAL} (JMH's SILENT, NORMAL or EXTRA),
  * {@code report.lockWaitSeconds=600} (how long to wait for another JMH run on the machine to end).
- * JMH's JSON results go to {@code target/jmh-report-t<threads>.json} under the working directory.
+ * JMH's JSON results go to {@code target/jmh-report-t<threads>-<access>.json} under the working directory.
  *
  * <p>Every JMH fork and footprint JVM gets {@link JvmFlags#all()} whatever flags this launcher had; the
  * launcher itself needs only LockMap's two (it never touches a map).
@@ -57,6 +68,16 @@ public final class Report
     private static final List<String> ALL_MAPS = List.of(BenchMap.LOCKMAP, BenchMap.CHM, BenchMap.CHRONICLE);
 
     private Report()
+    {
+    }
+
+    /** MapBenchmark's key harness that walks the key array in order: the key at hand, the map's keys still uniform. */
+    static final String SEQUENTIAL = "sequential";
+    /** MapBenchmark's key harness that loads a boxed key at a random index: two misses of its own per operation. */
+    static final String RANDOM = "random";
+
+    /** One JMH run per thread count: these operations of these maps with this key harness. */
+    record Pass(String access, List<String> ops, List<String> maps)
     {
     }
 
@@ -83,6 +104,15 @@ public final class Report
         final int iterationMillis = Integer.parseInt(prop("report.iterationMillis", "800"));
         final int forks = Integer.parseInt(prop("report.forks", "1"));
         final boolean footprint = Boolean.parseBoolean(prop("report.footprint", "true"));
+        final String access = prop("report.access", SEQUENTIAL);
+        final List<String> randomOps = list(prop("report.randomOps", "rmw"));
+        final List<Pass> passes = new ArrayList<>();
+        passes.add(new Pass(access, ops, maps));
+        final List<String> randomMaps = maps.stream().filter(m -> !BenchMap.CHM.equals(m)).toList();
+        if (!RANDOM.equals(access) && !randomOps.isEmpty() && !randomMaps.isEmpty())
+        {
+            passes.add(new Pass(RANDOM, randomOps, randomMaps));
+        }
 
         final List<String> forkArgs = new ArrayList<>(JvmFlags.all());
         forkArgs.addAll(JvmFlags.heap());
@@ -93,6 +123,9 @@ public final class Report
         System.out.println("  JMH: " + forks + " fork(s) per benchmark, warm-up " + warmup + " x " + warmupMillis +
             " ms, measurement " + iterations + " x " + iterationMillis + " ms, threads " + threads + ", " + entries +
             " entries, -prof gc, flags " + forkArgs);
+        System.out.println("  key harness: " + passes.stream().map(p -> "access=" + p.access + " for " + p.ops + " of " +
+            p.maps).toList() + " (" + SEQUENTIAL + ": the key at hand, as one parsed from a message; " + RANDOM +
+            ": a boxed key loaded from a random index first, two cache misses of the benchmark's own)");
         System.out.println("  cores available: " + Runtime.getRuntime().availableProcessors());
 
         final Path results = Path.of("target");
@@ -101,39 +134,44 @@ public final class Report
         long waitedNs = 0;
         for (final int t : threads)
         {
-            final ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("^" + MapBenchmark.class.getName().replace(".", "\\.") + "\\.(" + String.join("|", ops) + ")$")
-                .param("map", maps.toArray(String[]::new))
-                .param("entries", Integer.toString(entries))
-                .threads(t)
-                .forks(forks)
-                .warmupIterations(warmup)
-                .warmupTime(TimeValue.milliseconds(warmupMillis))
-                .measurementIterations(iterations)
-                .measurementTime(TimeValue.milliseconds(iterationMillis))
-                .timeUnit(TimeUnit.MICROSECONDS)
-                .jvmArgsAppend(forkArgs.toArray(String[]::new))
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(false)
-                .verbosity(VerboseMode.valueOf(prop("report.verbose", "NORMAL")))
-                .resultFormat(ResultFormatType.JSON)
-                .result(results.resolve("jmh-report-t" + t + ".json").toString());
-            try
+            for (final Pass pass : passes)
             {
-                waitedNs += awaitJmhLock(Integer.parseInt(prop("report.lockWaitSeconds", "600")));
-                for (final RunResult r : new Runner(options.build()).run())
+                final ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include("^" + MapBenchmark.class.getName().replace(".", "\\.") + "\\.(" + String.join("|", pass.ops) + ")$")
+                    .param("map", pass.maps.toArray(String[]::new))
+                    .param("access", pass.access)
+                    .param("entries", Integer.toString(entries))
+                    .threads(t)
+                    .forks(forks)
+                    .warmupIterations(warmup)
+                    .warmupTime(TimeValue.milliseconds(warmupMillis))
+                    .measurementIterations(iterations)
+                    .measurementTime(TimeValue.milliseconds(iterationMillis))
+                    .timeUnit(TimeUnit.MICROSECONDS)
+                    .jvmArgsAppend(forkArgs.toArray(String[]::new))
+                    .addProfiler(GCProfiler.class)
+                    .shouldFailOnError(false)
+                    .verbosity(VerboseMode.valueOf(prop("report.verbose", "NORMAL")))
+                    .resultFormat(ResultFormatType.JSON)
+                    .result(results.resolve("jmh-report-t" + t + "-" + pass.access + ".json").toString());
+                try
                 {
-                    final String benchmark = r.getParams().getBenchmark();
-                    final String op = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                    final Result<?> primary = r.getPrimaryResult();
-                    final Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-                    cells.put(key(op, t, r.getParams().getParam("map")), new Cell(
-                        primary.getScore(), primary.getScoreError(), alloc == null ? Double.NaN : alloc.getScore()));
+                    waitedNs += awaitJmhLock(Integer.parseInt(prop("report.lockWaitSeconds", "600")));
+                    for (final RunResult r : new Runner(options.build()).run())
+                    {
+                        final String benchmark = r.getParams().getBenchmark();
+                        final String op = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+                        final Result<?> primary = r.getPrimaryResult();
+                        final Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+                        cells.put(key(op, pass.access, t, r.getParams().getParam("map")), new Cell(
+                            primary.getScore(), primary.getScoreError(), alloc == null ? Double.NaN : alloc.getScore()));
+                    }
                 }
-            }
-            catch (final RunnerException e)
-            {
-                System.out.println("JMH run at " + t + " thread(s) failed: " + MemoryFootprint.oneLine(e));
+                catch (final RunnerException e)
+                {
+                    System.out.println("JMH run at " + t + " thread(s), access=" + pass.access + " failed: " +
+                        MemoryFootprint.oneLine(e));
+                }
             }
         }
 
@@ -147,7 +185,7 @@ public final class Report
         }
 
         System.out.println();
-        printThroughput(cells, ops, threads, maps, iterations, seconds);
+        printThroughput(cells, passes, threads, maps, iterations, seconds);
         if (footprint)
         {
             printFootprint(footprints, entries);
@@ -204,7 +242,7 @@ public final class Report
 
     private static void printThroughput(
         final Map<String, Cell> cells,
-        final List<String> ops,
+        final List<Pass> passes,
         final List<Integer> threads,
         final List<String> maps,
         final int iterations,
@@ -212,7 +250,7 @@ public final class Report
     {
         System.out.println("== Throughput, ops/us (sum over threads; +- is JMH's 99.9% error over " + iterations + " x " +
             seconds + ", short run: indicative only) and allocation, B/op (gc.alloc.rate.norm) ==");
-        final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-5s %3s", "op", "thr"));
+        final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-5s %-10s %3s", "op", "access", "thr"));
         for (final String map : maps)
         {
             header.append(String.format(Locale.ROOT, " | %-22s", map + " ops/us (B/op)"));
@@ -220,56 +258,66 @@ public final class Report
         header.append(" | LockMap/CHM | LockMap/Chronicle");
         System.out.println(header);
         System.out.println("-".repeat(header.length()));
-        for (final String op : ops)
+        for (final Pass pass : passes)
         {
-            for (final int t : threads)
+            for (final String op : pass.ops)
             {
-                final StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-5s %3d", op, t));
-                for (final String map : maps)
+                for (final int t : threads)
                 {
-                    final Cell c = cells.get(key(op, t, map));
-                    row.append(" | ").append(String.format(Locale.ROOT, "%-22s", c == null ? "n/a (failed)" :
-                        String.format(Locale.ROOT, "%7.2f +-%5.2f (%s)", c.score, c.error, bytes(c.allocPerOp))));
+                    final StringBuilder row = new StringBuilder(
+                        String.format(Locale.ROOT, "%-5s %-10s %3d", op, pass.access, t));
+                    for (final String map : maps)
+                    {
+                        final Cell c = cells.get(key(op, pass.access, t, map));
+                        final String text = !pass.maps.contains(map) ? "-" : c == null ? "n/a (failed)" :
+                            String.format(Locale.ROOT, "%7.2f +-%5.2f (%s)", c.score, c.error, bytes(c.allocPerOp));
+                        row.append(" | ").append(String.format(Locale.ROOT, "%-22s", text));
+                    }
+                    row.append(" | ").append(String.format(Locale.ROOT, "%-11s", ratio(cells, op, pass.access, t, BenchMap.CHM)));
+                    row.append(" | ").append(ratio(cells, op, pass.access, t, BenchMap.CHRONICLE));
+                    System.out.println(row);
                 }
-                row.append(" | ").append(String.format(Locale.ROOT, "%-11s", ratio(cells, op, t, BenchMap.CHM)));
-                row.append(" | ").append(ratio(cells, op, t, BenchMap.CHRONICLE));
-                System.out.println(row);
             }
         }
         System.out.println();
         System.out.println("Targets, checked on these numbers (a short run on a shared machine is not a verdict; " +
             "'noisy' means an error bar above 20% of its score):");
-        for (final String op : ops)
+        for (final Pass pass : passes)
         {
-            final double goal = "rmw".equals(op) ? 1.5 : 1.0;
-            for (final int t : threads)
+            for (final String op : pass.ops)
             {
-                final Cell lm = cells.get(key(op, t, BenchMap.LOCKMAP));
-                final Cell cm = cells.get(key(op, t, BenchMap.CHRONICLE));
-                String verdict = "n/a";
-                if (lm != null && cm != null)
+                final double goal = "rmw".equals(op) ? 1.5 : 1.0;
+                for (final int t : threads)
                 {
-                    verdict = String.format(Locale.ROOT, "%s (%.2fx)", lm.score / cm.score >= goal ? "met" : "NOT met",
-                        lm.score / cm.score);
-                    if (noisy(lm) || noisy(cm))
+                    final Cell lm = cells.get(key(op, pass.access, t, BenchMap.LOCKMAP));
+                    final Cell cm = cells.get(key(op, pass.access, t, BenchMap.CHRONICLE));
+                    String verdict = "n/a";
+                    if (lm != null && cm != null)
                     {
-                        verdict += ", noisy";
+                        verdict = String.format(Locale.ROOT, "%s (%.2fx)",
+                            lm.score / cm.score >= goal ? "met" : "NOT met", lm.score / cm.score);
+                        if (noisy(lm) || noisy(cm))
+                        {
+                            verdict += ", noisy";
+                        }
                     }
+                    System.out.printf(Locale.ROOT, "  %-5s %-10s %d thr: LockMap >= %.1fx Chronicle: %s%n",
+                        op, pass.access, t, goal, verdict);
                 }
-                System.out.printf(Locale.ROOT, "  %-5s %d thr: LockMap >= %.1fx Chronicle: %s%n", op, t, goal, verdict);
             }
         }
         final int boxed = boxedLongBytes();
+        final Pass main = passes.getFirst();
         for (final String op : List.of("get", "put", "set"))
         {
-            if (!ops.contains(op))
+            if (!main.ops.contains(op))
             {
                 continue;
             }
             final int results = "set".equals(op) ? 0 : 1;
             for (final int t : threads)
             {
-                final Cell lm = cells.get(key(op, t, BenchMap.LOCKMAP));
+                final Cell lm = cells.get(key(op, main.access, t, BenchMap.LOCKMAP));
                 String verdict = "n/a";
                 if (lm != null && !Double.isNaN(lm.allocPerOp))
                 {
@@ -282,6 +330,11 @@ public final class Report
         }
         System.out.println("  (get/put of LockMap and Chronicle return a newly decoded Long, " + boxed + " B with this " +
             "JVM's object header: the API's result, not the map's; CHM returns the stored object.)");
+        if (passes.size() > 1)
+        {
+            System.out.println("  (The " + RANDOM + " rows pay the benchmark's own two dependent misses, a few hundred ns, " +
+                "on top of each map's operation, which pulls their ratios towards 1; see the README.)");
+        }
     }
 
     private static boolean noisy(final Cell c)
@@ -396,10 +449,11 @@ public final class Report
         return fields;
     }
 
-    private static String ratio(final Map<String, Cell> cells, final String op, final int threads, final String peer)
+    private static String ratio(
+        final Map<String, Cell> cells, final String op, final String access, final int threads, final String peer)
     {
-        final Cell lm = cells.get(key(op, threads, BenchMap.LOCKMAP));
-        final Cell other = cells.get(key(op, threads, peer));
+        final Cell lm = cells.get(key(op, access, threads, BenchMap.LOCKMAP));
+        final Cell other = cells.get(key(op, access, threads, peer));
         return lm == null || other == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", lm.score / other.score);
     }
 
@@ -408,9 +462,9 @@ public final class Report
         return Double.isNaN(perOp) ? "?" : String.format(Locale.ROOT, "%.0f", perOp);
     }
 
-    private static String key(final String op, final int threads, final String map)
+    private static String key(final String op, final String access, final int threads, final String map)
     {
-        return op + '/' + threads + '/' + map;
+        return op + '/' + access + '/' + threads + '/' + map;
     }
 
     private static String prop(final String name, final String otherwise)
