@@ -51,7 +51,8 @@ public class MapBenchmark extends PeerBenchmark
      * sequential}: the key array walked in order (so the key is at hand, as one parsed from a message
      * would be) while the maps still see uniformly random keys, because keys are spread by
      * {@link Keys#mix64} and inserted in random order. Run it with {@code -p access=sequential}; it shows
-     * how much of each operation's time is the map's own memory traffic.
+     * how much of each operation's time is the map's own memory traffic. The {@link Report}'s main table
+     * uses it, and measures the locked read-modify-write with {@code random} too.
      */
     @Param("random")
     public String access;
