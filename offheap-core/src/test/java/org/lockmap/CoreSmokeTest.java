@@ -2,6 +2,7 @@ package org.lockmap;
 
 import org.junit.jupiter.api.Test;
 import org.lockmap.serialization.Serializers;
+import org.lockmap.support.Probe;
 
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ class CoreSmokeTest
             {
                 assertEquals("1", e.get());
                 e.put("two");
-                assertEquals("1", map.get("a"));
+                assertEquals("1", Probe.getFromAnotherThread(map, "a"));
                 assertEquals("two", e.get());
                 assertThrows(IllegalStateException.class, () -> map.lock("a"));
                 assertThrows(IllegalStateException.class, () -> map.put("a", "x"));
@@ -58,7 +59,7 @@ class CoreSmokeTest
             try (LockedEntry<String, String> e = map.lock("absent"))
             {
                 assertNull(e.get());
-                assertFalse(map.containsKey("absent"));
+                assertFalse(Probe.onAnotherThread(() -> map.containsKey("absent")));
             }
             assertEquals(1, map.size());
             final AtomicInteger[] inside = {new AtomicInteger(), new AtomicInteger(), new AtomicInteger()};

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.lockmap.internal.EntryLayout;
 import org.lockmap.serialization.Serializer;
 import org.lockmap.serialization.Serializers;
+import org.lockmap.support.Probe;
 
 import java.util.UUID;
 
@@ -75,7 +76,7 @@ class FixedSizeValueTest
                 assertEquals(first, entry.get());
                 assertTrue(entry.isPresent());
                 assertEquals(size, entry.valueBytes().capacity());
-                assertNull(map.get(1L), "a pending value is not visible before close");
+                assertNull(Probe.getFromAnotherThread(map, 1L), "a pending value is not visible before close");
             }
             assertEquals(first, map.get(1L));
 
@@ -104,7 +105,7 @@ class FixedSizeValueTest
                     throw new IllegalStateException("writer failed");
                 }));
                 assertEquals(second, entry.get());
-                assertEquals(first, map.get(1L));
+                assertEquals(first, Probe.getFromAnotherThread(map, 1L));
             }
             assertEquals(second, map.get(1L));
 
@@ -120,7 +121,7 @@ class FixedSizeValueTest
                 assertNull(entry.get());
                 assertFalse(entry.isPresent());
                 assertNull(entry.valueBytes());
-                assertEquals(first, map.get(1L), "a pending removal is not visible before close");
+                assertEquals(first, Probe.getFromAnotherThread(map, 1L), "a pending removal is not visible before close");
             }
             assertNull(map.get(1L));
             assertEquals(0, map.size());

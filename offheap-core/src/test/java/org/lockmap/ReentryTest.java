@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A thread that locks, or writes through the map, a key it already holds gets an
+ * A thread that locks, or reads or writes through the map, a key it already holds gets an
  * {@link IllegalStateException} instead of a deadlock, and the failed call changes nothing. Every test
  * runs on one thread (SEPARATE_THREAD runs the whole method on one thread), and the class timeout turns
  * a self-deadlock into a failure.
@@ -165,40 +165,72 @@ class ReentryTest
     }
 
     @Test
-    void readsByTheHolderDoNotDeadlock()
+    void readsThroughTheMapOnAHeldKeyThrowAndChangeNothing()
     {
         map.put(1L, 10L);
         try (LockedEntry<Long, Long> held = map.lock(1L))
         {
             held.put(20L);
-            // The Javadoc allows either outcome for reads; what it forbids is a hang (the class timeout).
-            for (final Executable read : List.<Executable>of(
-                () -> map.get(1L), () -> map.containsKey(1L), () -> map.getOrDefault(1L, 0L), () -> map.getUsing(1L, 0L)))
-            {
-                try
-                {
-                    read.execute();
-                }
-                catch (final IllegalStateException allowed)
-                {
-                    // the read was treated as a map operation on a held key
-                }
-                catch (final Throwable t)
-                {
-                    throw new AssertionError("a read by the holder threw " + t, t);
-                }
-            }
-            final Long seen;
-            try
-            {
-                seen = map.get(1L);
-                assertTrue(seen == null || seen == 10L || seen == 20L, "holder's map.get returned " + seen);
-            }
-            catch (final IllegalStateException allowed)
-            {
-                // fine
-            }
+            assertRejected("get", () -> map.get(1L));
+            assertRejected("containsKey", () -> map.containsKey(1L));
+            assertRejected("getOrDefault", () -> map.getOrDefault(1L, 0L));
+            assertRejected("getUsing", () -> map.getUsing(1L, 0L));
+            assertRejected("keySet().contains", () -> map.keySet().contains(1L));
+            assertEquals(20L, held.get(), "the held entry is intact after the rejected reads");
+            // Other keys and whole-map reads are not operations on the held key.
+            assertEquals(null, map.get(2L));
             assertEquals(1, map.size(), "size() by the holder");
+            assertEquals(Map.of(1L, 10L), Map.copyOf(map), "iteration by the holder sees the last released value");
         }
+        assertEquals(20L, map.get(1L), "the former holder reads its key again once it is released");
+        assertTrue(map.containsKey(1L));
+    }
+
+    @Test
+    void readsOfAHeldAbsentKeyThrow()
+    {
+        try (LockedEntry<Long, Long> ignored = map.lock(4L))
+        {
+            assertRejected("get", () -> map.get(4L));
+            assertRejected("containsKey", () -> map.containsKey(4L));
+        }
+        assertEquals(null, map.get(4L));
+        assertTrue(map.isEmpty());
+    }
+
+    /**
+     * The same for every table layout, since each has its own read without the shard lock: word values in
+     * cells ({@link #readsThroughTheMapOnAHeldKeyThrowAndChangeNothing}), values apart from a table of
+     * slots (String values; String keys), and for a key held in a batch.
+     */
+    @Test
+    void readsOfAHeldKeyThrowInEveryLayoutAndInBatches()
+    {
+        final List<String> misses = new ArrayList<>();
+        try (LockMap<Long, String> longToString = Maps.longToString(); LockMap<String, String> strings = Maps.strings())
+        {
+            longToString.put(1L, "a");
+            strings.put("k", "a");
+            try (LockedEntry<Long, String> a = longToString.lock(1L); LockedEntry<String, String> b = strings.lock("k"))
+            {
+                a.put("b");
+                b.put("b");
+                collectRejected(misses, "Long->String get", () -> longToString.get(1L));
+                collectRejected(misses, "Long->String containsKey", () -> longToString.containsKey(1L));
+                collectRejected(misses, "String->String get", () -> strings.get("k"));
+                collectRejected(misses, "String->String containsKey", () -> strings.containsKey("k"));
+            }
+            assertEquals("b", longToString.get(1L));
+            assertEquals("b", strings.get("k"));
+        }
+        map.put(7L, 70L);
+        try (BatchLock<Long, Long> batch = map.lockAll(List.of(7L, 8L)))
+        {
+            collectRejected(misses, "get of a batch's present key", () -> map.get(7L));
+            collectRejected(misses, "get of a batch's absent key", () -> map.get(8L));
+            assertEquals(70L, batch.get(7L).get());
+        }
+        assertEquals(List.of(), misses);
+        assertEquals(70L, map.get(7L));
     }
 }

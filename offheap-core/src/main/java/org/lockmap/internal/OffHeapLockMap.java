@@ -162,14 +162,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public V get(final Object key)
     {
         final Scratch scratch = lookupScratch(key);
-        return scratch == null ? null : read(scratch, null, false, false);
+        return scratch == null ? null : read(scratch, null, false);
     }
 
     @Override
     public V getUsing(final K key, final V reuse)
     {
         final Scratch scratch = lookupScratch(key);
-        return scratch == null ? null : read(scratch, reuse, true, false);
+        return scratch == null ? null : read(scratch, reuse, true);
     }
 
     @Override
@@ -190,6 +190,10 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         try
         {
             final int ref = shard.find(scratch.key, scratch.keyLength, scratch.keyHash);
+            if (ref != 0 && shard.isHeldByCurrentThread(shard.address(ref)))
+            {
+                throw heldByCaller();
+            }
             return ref != 0 && shard.values().isPresent(shard.address(ref));
         }
         finally
@@ -200,8 +204,8 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     /**
      * The read path without the shard lock ({@link Shard#readOptimistic}): no write to memory other
-     * threads use, and no waiting for a writer of the shard; a read that meets one returns RETRY and the
-     * caller reads under the lock instead.
+     * threads use, and no waiting for a writer of the shard; a read that meets one, or a key that the
+     * calling thread holds, returns RETRY and the caller reads under the lock instead.
      *
      * @param out where to copy the value, or null to learn only whether the key has one.
      * @return the value's length in {@code out} (0 without one), {@link Shard#ABSENT} or {@link Shard#RETRY}.
@@ -226,17 +230,15 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     }
 
     /**
-     * Reads the committed value; with {@code asWrite}, a key the caller holds is an error, as for writes.
+     * Reads the committed value: without the shard lock, or under it when the read without it meets a
+     * writer or the caller's own key, which is an error here as for every map operation.
      */
-    private V read(final Scratch scratch, final V reuse, final boolean useReuse, final boolean asWrite)
+    private V read(final Scratch scratch, final V reuse, final boolean useReuse)
     {
-        if (!asWrite)
+        final int copied = readWithoutLock(scratch, scratch.out);
+        if (copied != Shard.RETRY)
         {
-            final int copied = readWithoutLock(scratch, scratch.out);
-            if (copied != Shard.RETRY)
-            {
-                return copied == Shard.ABSENT ? null : decodeWordValue(scratch.out, copied, reuse, useReuse);
-            }
+            return copied == Shard.ABSENT ? null : decodeWordValue(scratch.out, copied, reuse, useReuse);
         }
         final Shard shard = shardFor(scratch.keyHash);
         final int length;
@@ -249,7 +251,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 return null;
             }
             final long entry = shard.address(ref);
-            if (asWrite && shard.isHeldByCurrentThread(entry))
+            if (shard.isHeldByCurrentThread(entry))
             {
                 throw heldByCaller();
             }
@@ -439,7 +441,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         Objects.requireNonNull(function, "function");
         final Scratch scratch = keyScratch(key);
-        final V existing = read(scratch, null, false, true);
+        final V existing = read(scratch, null, false);
         if (existing != null)
         {
             return existing;
@@ -465,7 +467,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         Objects.requireNonNull(function, "function");
         final Scratch scratch = lookupScratch(key);
-        if (scratch == null || read(scratch, null, false, true) == null)
+        if (scratch == null || read(scratch, null, false) == null)
         {
             return null;
         }

@@ -386,7 +386,8 @@ public final class Shard
      * @param out    where the value is copied, or null to learn only whether the key has a value; a value
      *               longer than its capacity is a {@link #RETRY}.
      * @return the value's length (0 when {@code out} is null), {@link #ABSENT}, or {@link #RETRY} to read
-     *         under the lock instead.
+     *         under the lock instead (also when the calling thread holds the key, which the caller
+     *         reports there).
      */
     public int readOptimistic(final UnsafeBuffer key, final int length, final long hash, final UnsafeBuffer out)
     {
@@ -405,6 +406,10 @@ public final class Shard
         if (found > 0)
         {
             final long entry = memory.readableAddress((int)found, layout.keyOffset + (long)length);
+            if (entry != 0 && isHeldByCurrentThread(entry))
+            {
+                return RETRY; // The caller's own key: the read under the shard lock throws.
+            }
             if (entry != 0 && values.isPresent(entry))
             {
                 result = out == null ? 0 : values.copyCommittedOptimistic((int)found, entry, length, out);
@@ -575,6 +580,10 @@ public final class Shard
             entry = memory.readableAddress(UnsafeApi.getInt(entry + EntryLayout.OWNER), cellWordOffset + (long)Long.BYTES);
             entry = entry == 0 ? RETRY : entry;
             state = entry > 0 ? UnsafeApi.getInt(entry + EntryLayout.STATE) : 0;
+        }
+        if (entry > 0 && isHeldByCurrentThread(entry))
+        {
+            return RETRY; // The caller's own key: the read under the shard lock throws.
         }
         int result = entry == RETRY ? RETRY : ABSENT;
         if (entry > 0 && (state & EntryLayout.FLAG_PRESENT) != 0)
@@ -1038,7 +1047,9 @@ public final class Shard
     }
 
     /**
-     * Under the lock.
+     * With or without the lock: the answer depends only on this thread's own writes (it sets the owner
+     * after taking the word, and clears it before releasing), so a concurrent change by another thread
+     * can never make it true. Without the lock, on an entry found by a probe that the caller validates.
      *
      * @param entry the entry.
      * @return true if the calling thread holds the key.

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.lockmap.LockMap;
 import org.lockmap.LockedEntry;
 import org.lockmap.serialization.Serializers;
+import org.lockmap.support.Probe;
 import org.lockmap.support.Threads;
 
 import java.time.Duration;
@@ -67,8 +68,9 @@ class CellTableTest
             final int[] census = shard(map).cellCensus();
             assertEquals(1, census[FORWARDERS], "the held key is forwarded to where it was");
             assertEquals(5_000, census[LIVE]);
-            assertEquals(10L, map.get(1L));
-            assertTrue(map.containsKey(1L));
+            assertEquals(10L, Probe.getFromAnotherThread(map, 1L), "another thread reads through the forwarder");
+            assertTrue(Probe.onAnotherThread(() -> map.containsKey(1L)));
+            assertThrows(IllegalStateException.class, () -> map.get(1L), "the holder's own read, through the forwarder");
             assertEquals(5_001, map.size());
             assertEquals(1, map.keySet().stream().filter(k -> k == 1L).count(), "iteration sees the forwarded key once");
             assertEquals(5_001, map.keySet().size());
@@ -115,7 +117,8 @@ class CellTableTest
             assertEquals(1, census[FORWARDERS], "with a forwarder on its probe");
             assertEquals(99, census[LIVE]);
             assertEquals(reserved, map.nativeMemoryBytes(), "a rebuild in place takes no new memory (its copy space is reused)");
-            assertEquals(7L, map.get(7L));
+            assertEquals(7L, Probe.getFromAnotherThread(map, 7L), "another thread reads the displaced key");
+            assertThrows(IllegalStateException.class, () -> map.containsKey(7L), "the holder's own read of it");
             assertEquals(100, map.size());
             assertEquals(1, map.keySet().stream().filter(k -> k == 7L).count(), "iteration sees the displaced key once");
             assertEquals(100, map.entrySet().size());

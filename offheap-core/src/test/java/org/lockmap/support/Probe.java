@@ -54,9 +54,21 @@ public final class Probe
      */
     public static <K, V> V getFromAnotherThread(final LockMap<K, V> map, final K key)
     {
+        return onAnotherThread(() -> map.get(key));
+    }
+
+    /**
+     * For reads of a key that the calling thread holds, which throw on the holder's own thread.
+     *
+     * @param read what to run.
+     * @param <T>  its result type.
+     * @return what it returned on another thread (its exception is rethrown here).
+     */
+    public static <T> T onAnotherThread(final java.util.concurrent.Callable<T> read)
+    {
         try
         {
-            return Threads.start("reader", () -> map.get(key)).await(Duration.ofSeconds(10));
+            return Threads.start("reader", read).await(Duration.ofSeconds(10));
         }
         catch (final RuntimeException | Error ex)
         {
