@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.lockmap.internal.EntryCensus;
 import org.lockmap.support.Maps;
 import org.lockmap.support.Probe;
 import org.lockmap.support.Threads;
@@ -274,6 +275,8 @@ class PlaceholderTest
                 models.forEach(expected::putAll);
                 assertEquals(expected.size(), map.size(), "size after phase " + phase);
                 assertEquals(expected.size(), map.sizeLong(), "sizeLong after phase " + phase);
+                // size() counts keys with values only; a placeholder left behind would show here alone.
+                assertEquals(expected.size(), EntryCensus.entries(map), "entries, placeholders included, after phase " + phase);
                 assertEquals(expected, new HashMap<>(map), "contents after phase " + phase);
                 int iterated = 0;
                 for (final Long ignored : map.keySet())
