@@ -41,13 +41,15 @@ public final class HeapBoundMain
                 }
             }
             long iterated = 0;
-            long sum = 0;
+            long keySum = 0;
+            long mismatched = 0;
             for (final Map.Entry<Long, Long> entry : map.entrySet())
             {
                 iterated++;
-                sum += entry.getKey() + entry.getValue();
+                keySum += entry.getKey();
+                mismatched += entry.getValue() == -entry.getKey() ? 0 : 1;
             }
-            System.out.println("iterated=" + iterated + " sum=" + sum);
+            System.out.println("iterated=" + iterated + " keySum=" + keySum + " mismatched=" + mismatched);
             System.gc();
             final Runtime rt = Runtime.getRuntime();
             System.out.println("size=" + map.size());

@@ -68,9 +68,10 @@ class HeapIndependenceTest
             assertEquals(0, child.exitValue(), "child JVM exit code; output:\n" + tail(output));
             final long n = Long.parseLong(args[0]);
             assertTrue(log.contains("size=" + n), "child output lacks size=" + n + ":\n" + tail(output));
-            // Every key k maps to -k, so an iteration that saw each entry once sums to 0.
-            assertTrue(log.contains("iterated=" + n + " sum=0"),
-                "child did not iterate each entry once:\n" + tail(output));
+            // Keys 0 .. n - 1, each mapped to its negation: n entries whose keys sum to n(n - 1)/2, none
+            // with another key's value.
+            assertTrue(log.contains("iterated=" + n + " keySum=" + n * (n - 1) / 2 + " mismatched=0"),
+                "child did not iterate each entry once with its own value:\n" + tail(output));
         }
         finally
         {

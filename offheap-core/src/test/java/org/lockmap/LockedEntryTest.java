@@ -88,6 +88,15 @@ class LockedEntryTest
         assertDoesNotThrow(e::close, "second close");
         assertTrue(Probe.isFree(map, 5L), "a closed entry holds nothing");
         assertEquals(50L, map.get(5L));
+        // A stale second close must not release, or commit into, a later hold of the same key.
+        try (LockedEntry<Long, Long> again = map.lock(5L))
+        {
+            again.put(51L);
+            e.close();
+            assertFalse(Probe.isFree(map, 5L), "the old entry's close released the new hold");
+            assertEquals(50L, Probe.getFromAnotherThread(map, 5L), "the new hold's change is not published yet");
+        }
+        assertEquals(51L, map.get(5L));
     }
 
     @Test
@@ -233,5 +242,13 @@ class LockedEntryTest
         assertEquals(Map.of(1L, 1L), map);
         assertTrue(Probe.isFree(map, 1L));
         assertTrue(Probe.isFree(map, 2L));
+        try (BatchLock<Long, Long> again = map.lockAll(List.of(2L, 1L)))
+        {
+            again.get(2L).put(2L);
+            batch.close();
+            assertFalse(Probe.isFree(map, 1L), "the old batch's close released the new one's key");
+            assertFalse(Probe.isFree(map, 2L), "the old batch's close released the new one's key");
+        }
+        assertEquals(Map.of(1L, 1L, 2L, 2L), map);
     }
 }
