@@ -35,4 +35,22 @@ class KeyHashTest
             }
         }
     }
+
+    /**
+     * The hash picks a key's shard, its home cell and its place in {@code lockAll}'s order, which every
+     * process sharing a map must agree on, and every version that opens the same file: a change to the
+     * function must be a deliberate format change, not an accident of a refactoring.
+     */
+    @Test
+    void theHashOfKnownKeysIsPinned()
+    {
+        final String[] keys = {"", "a", "key", "0123456789abcdef", "a string of thirty-one bytes!!!"};
+        final long[] hashes = {0xd8a310150df90781L, 0x25b325b8b82d3106L, 0xabc1836064cc7306L, 0xf35195a625128c56L,
+            0xe5282fe845549db8L};
+        for (int i = 0; i < keys.length; i++)
+        {
+            final byte[] bytes = keys[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(hashes[i], KeyHash.hash(bytes, bytes.length), "hash of \"" + keys[i] + "\"");
+        }
+    }
 }
