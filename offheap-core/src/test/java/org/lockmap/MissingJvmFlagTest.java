@@ -44,15 +44,58 @@ class MissingJvmFlagTest
         assertTrue(output.contains("built"), output);
     }
 
+    /**
+     * On the module path the export goes to Agrona's module and native access to LockMap's: the error
+     * must name those, not the class path's ALL-UNNAMED, which would not help.
+     */
+    @Test
+    void onTheModulePathTheErrorsNameTheModules() throws Exception
+    {
+        final String noExport = runOnModulePath(List.of("--enable-native-access=org.lockmap.core"));
+        assertTrue(noExport.contains("--add-exports java.base/jdk.internal.misc=org.agrona"), noExport);
+        final String noNative = runOnModulePath(List.of("--add-exports", "java.base/jdk.internal.misc=org.agrona"));
+        assertTrue(noNative.contains("--enable-native-access=org.lockmap.core"), noNative);
+        final String both = runOnModulePath(List.of(
+            "--add-exports", "java.base/jdk.internal.misc=org.agrona", "--enable-native-access=org.lockmap.core"));
+        assertTrue(both.contains("built in module org.lockmap.core"), both);
+    }
+
+    private static String runOnModulePath(final List<String> flags) throws Exception
+    {
+        final List<String> modules = new ArrayList<>();
+        final List<String> classes = new ArrayList<>();
+        for (final String entry : testClassPath().split(File.pathSeparator))
+        {
+            final String name = entry.replace('\\', '/');
+            final boolean module = name.contains("/agrona") || name.contains("serialization") ||
+                name.endsWith("offheap-core/target/classes");
+            (module ? modules : classes).add(entry);
+        }
+        final List<String> command = new ArrayList<>(flags);
+        command.addAll(List.of("-p", String.join(File.pathSeparator, modules), "--add-modules", "org.lockmap.core",
+            "-cp", String.join(File.pathSeparator, classes), org.lockmap.modulepath.BuildOneMapMain.class.getName()));
+        return run(command);
+    }
+
+    private static String testClassPath()
+    {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
     private static String runChild(final List<String> flags) throws Exception
+    {
+        final List<String> command = new ArrayList<>(flags);
+        command.addAll(List.of("-cp", testClassPath(), BuildOneMap.class.getName()));
+        return run(command);
+    }
+
+    private static String run(final List<String> arguments) throws Exception
     {
         final String java = ProcessHandle.current().info().command()
             .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-        final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         final List<String> command = new ArrayList<>();
         command.add(java);
-        command.addAll(flags);
-        command.addAll(List.of("-cp", classPath, BuildOneMap.class.getName()));
+        command.addAll(arguments);
         final Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         final byte[] bytes = child.getInputStream().readAllBytes();
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish");

@@ -20,6 +20,16 @@ public final class NativeAccess
     }
 
     /**
+     * @return {@link #ADD_EXPORTS} on the class path; on the module path the export goes to Agrona's
+     *         module ({@code org.agrona}), which is what reaches Unsafe.
+     */
+    private static String addExports()
+    {
+        final Module agrona = UnsafeApi.class.getModule();
+        return agrona.isNamed() ? "--add-exports java.base/jdk.internal.misc=" + agrona.getName() : ADD_EXPORTS;
+    }
+
+    /**
      * Throws a clear {@link IllegalStateException} naming the missing JVM flag.
      */
     public static void ensureAvailable()
@@ -37,7 +47,7 @@ public final class NativeAccess
         catch (final Throwable ex)
         {
             throw new IllegalStateException(
-                "LockMap needs the JVM flag " + ADD_EXPORTS + " (Agrona uses jdk.internal.misc.Unsafe); " +
+                "LockMap needs the JVM flag " + addExports() + " (Agrona uses jdk.internal.misc.Unsafe); " +
                 "add it to the java command line, with " + NATIVE_ACCESS, ex);
         }
         final Module module = NativeAccess.class.getModule();
