@@ -54,7 +54,7 @@ public final class JvmFlags
      * a benchmark that allocates: LockMap's locked read-modify-write (then 152 B/op) went between 0.8 and 2.1
      * ops/µs within one fork as G1 moved eden onto pages never touched, against a steady 2.0 to 2.3 with
      * it. Low-latency deployments pre-touch their heap too. It costs about 0.27 s per fork at 512 MiB,
-     * 0.5 s at 1 GiB and 1.6 to 2.8 s at 2 GiB; the short report starts 27 JVMs, so the heap is 512 MiB.
+     * 0.5 s at 1 GiB and 1.6 to 2.8 s at 2 GiB; the short report starts 25 JVMs (22 forks, 3 footprints), so the heap is 512 MiB.
      */
     public static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
 
