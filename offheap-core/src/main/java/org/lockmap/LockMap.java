@@ -22,14 +22,18 @@ import java.util.concurrent.TimeUnit;
  * never the holder's work in progress. A thread that calls a map operation ({@code get} and
  * {@code containsKey} included), {@link #lock}, {@link #tryLock} or {@link #lockAll} on a key it already
  * holds gets an {@link IllegalStateException} instead of a deadlock; its {@link LockedEntry} is the way
- * to that key. Operations on the whole map ({@code size()}, iteration) see the key's last released value. Shard locks are held only for short, bounded work, never while a serializer
- * or other user code runs; waiting threads spin briefly and then park (virtual threads unmount).
+ * to that key. Operations on the whole map ({@code size()}, iteration, {@code equals}) see the key's
+ * last released value; those that look up one key ({@code entrySet().contains}, and so another map's
+ * {@code equals(thisMap)}) are reads of it, and throw. Shard locks are held only for short, bounded
+ * work, never while a serializer or other user code runs; waiting threads spin briefly and then park
+ * (virtual threads unmount).
  *
  * <h2>Iteration</h2>
  * Views and their iterators are weakly consistent, like {@link java.util.concurrent.ConcurrentHashMap}'s:
  * they never throw {@link java.util.ConcurrentModificationException}; an iterator copies about 64 keys
  * of one shard at a time (with their committed values, for the value and entry views), read without the
- * shard's lock as {@code get} reads, so iterating makes no writer wait and holds the heap for one batch;
+ * shard's lock as {@code get} reads (under it only for a batch that writers tore three times), so
+ * iterating seldom makes a writer wait, and holds the heap for one batch;
  * every key present for the whole iteration is returned exactly once; removal through an iterator
  * removes the key it returned. Readers of several keys, including iteration and {@code size()}, may see a
  * {@code lockAll} batch's changes to different keys published one key at a time.

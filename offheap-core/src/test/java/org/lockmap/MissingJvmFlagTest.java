@@ -53,8 +53,10 @@ class MissingJvmFlagTest
     {
         final String noExport = runOnModulePath(List.of("--enable-native-access=org.lockmap.core"));
         assertTrue(noExport.contains("--add-exports java.base/jdk.internal.misc=org.agrona"), noExport);
+        assertFalse(noExport.contains("ALL-UNNAMED"), noExport);
         final String noNative = runOnModulePath(List.of("--add-exports", "java.base/jdk.internal.misc=org.agrona"));
         assertTrue(noNative.contains("--enable-native-access=org.lockmap.core"), noNative);
+        assertFalse(noNative.contains("ALL-UNNAMED"), noNative);
         final String both = runOnModulePath(List.of(
             "--add-exports", "java.base/jdk.internal.misc=org.agrona", "--enable-native-access=org.lockmap.core"));
         assertTrue(both.contains("built in module org.lockmap.core"), both);

@@ -5,12 +5,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
+import org.lockmap.serialization.Serializers;
 import org.lockmap.support.Maps;
 import org.lockmap.support.Probe;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -232,5 +234,56 @@ class ReentryTest
         }
         assertEquals(List.of(), misses);
         assertEquals(70L, map.get(7L));
+    }
+
+    /**
+     * Cells holding fixed values of more than one word (two slots) have a read without the shard lock of
+     * their own; the holder's read throws there too, also once its key is forwarded by a growth.
+     */
+    @Test
+    void readsOfAHeldKeyThrowInACellTableOfTwoSlotValuesAlsoWhenForwarded()
+    {
+        try (LockMap<Long, UUID> uuids = LockMap.builder(Serializers.longs(), Serializers.uuids())
+            .shards(1).expectedEntries(16).build())
+        {
+            uuids.put(1L, new UUID(1, 1));
+            try (LockedEntry<Long, UUID> held = uuids.lock(1L))
+            {
+                held.put(new UUID(2, 2));
+                assertRejected("get", () -> uuids.get(1L));
+                for (long k = 100; k < 5_100; k++)
+                {
+                    uuids.put(k, new UUID(k, k)); // grows the table: the held key is forwarded to where it was
+                }
+                assertRejected("get, forwarded", () -> uuids.get(1L));
+                assertRejected("containsKey, forwarded", () -> uuids.containsKey(1L));
+                assertEquals(new UUID(1, 1), Probe.getFromAnotherThread(uuids, 1L));
+            }
+            assertEquals(new UUID(2, 2), uuids.get(1L));
+        }
+    }
+
+    /**
+     * Iteration is an operation on the whole map: the holder's key shows its last released value, also
+     * when that value is too large for the iteration's batch and is read by key when it is reached.
+     */
+    @Test
+    void iterationByTheHolderSeesItsKeysLastReleasedValueEvenWhenReadByKey()
+    {
+        final String large = "x".repeat(2_000);
+        try (LockMap<Long, String> strings = LockMap.builder(Serializers.longs(), Serializers.strings())
+            .maxValueSize(4096).build())
+        {
+            strings.put(1L, large);
+            strings.put(2L, "small");
+            try (LockedEntry<Long, String> held = strings.lock(1L))
+            {
+                held.put("changed");
+                assertEquals(Map.of(1L, large, 2L, "small"), new java.util.HashMap<>(strings));
+                assertTrue(strings.containsValue(large));
+                assertEquals(2, strings.values().stream().count());
+            }
+            assertEquals("changed", strings.get(1L));
+        }
     }
 }

@@ -105,6 +105,11 @@ public final class Report
         final int forks = Integer.parseInt(prop("report.forks", "1"));
         final boolean footprint = Boolean.parseBoolean(prop("report.footprint", "true"));
         final String access = prop("report.access", SEQUENTIAL);
+        if (!SEQUENTIAL.equals(access) && !RANDOM.equals(access))
+        {
+            // MapBenchmark's Picker takes anything but "sequential" for random keys: a typo would mislabel the table.
+            throw new IllegalArgumentException("report.access must be " + SEQUENTIAL + " or " + RANDOM + ", not " + access);
+        }
         final List<String> randomOps = list(prop("report.randomOps", "rmw"));
         final List<Pass> passes = new ArrayList<>();
         passes.add(new Pass(access, ops, maps));
@@ -273,7 +278,8 @@ public final class Report
                             String.format(Locale.ROOT, "%7.2f +-%5.2f (%s)", c.score, c.error, bytes(c.allocPerOp));
                         row.append(" | ").append(String.format(Locale.ROOT, "%-22s", text));
                     }
-                    row.append(" | ").append(String.format(Locale.ROOT, "%-11s", ratio(cells, op, pass.access, t, BenchMap.CHM)));
+                    row.append(" | ").append(String.format(Locale.ROOT, "%-11s",
+                        pass.maps.contains(BenchMap.CHM) ? ratio(cells, op, pass.access, t, BenchMap.CHM) : "-"));
                     row.append(" | ").append(ratio(cells, op, pass.access, t, BenchMap.CHRONICLE));
                     System.out.println(row);
                 }

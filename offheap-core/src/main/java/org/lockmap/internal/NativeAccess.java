@@ -30,7 +30,17 @@ public final class NativeAccess
     }
 
     /**
-     * Throws a clear {@link IllegalStateException} naming the missing JVM flag.
+     * @return {@link #NATIVE_ACCESS} on the class path; on the module path it names LockMap's module.
+     */
+    private static String nativeAccess()
+    {
+        final Module lockMap = NativeAccess.class.getModule();
+        return lockMap.isNamed() ? "--enable-native-access=" + lockMap.getName() : NATIVE_ACCESS;
+    }
+
+    /**
+     * Throws a clear {@link IllegalStateException} naming the missing JVM flag, in the form for the path
+     * (class path or module path) that LockMap and Agrona were loaded from.
      */
     public static void ensureAvailable()
     {
@@ -48,15 +58,12 @@ public final class NativeAccess
         {
             throw new IllegalStateException(
                 "LockMap needs the JVM flag " + addExports() + " (Agrona uses jdk.internal.misc.Unsafe); " +
-                "add it to the java command line, with " + NATIVE_ACCESS, ex);
+                "add it to the java command line, with " + nativeAccess(), ex);
         }
-        final Module module = NativeAccess.class.getModule();
-        if (!module.isNativeAccessEnabled())
+        if (!NativeAccess.class.getModule().isNativeAccessEnabled())
         {
-            throw new IllegalStateException(
-                "LockMap needs the JVM flag " + NATIVE_ACCESS +
-                (module.isNamed() ? " (or --enable-native-access=" + module.getName() + ")" : "") +
-                " for memory-mapped files and futex; add it to the java command line, with " + ADD_EXPORTS);
+            throw new IllegalStateException("LockMap needs the JVM flag " + nativeAccess() +
+                " for memory-mapped files and futex; add it to the java command line, with " + addExports());
         }
         // Volatile write: publishes only that the checks passed; no other state depends on it.
         checked = true;

@@ -162,14 +162,14 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     public V get(final Object key)
     {
         final Scratch scratch = lookupScratch(key);
-        return scratch == null ? null : read(scratch, null, false);
+        return scratch == null ? null : read(scratch, null, false, true);
     }
 
     @Override
     public V getUsing(final K key, final V reuse)
     {
         final Scratch scratch = lookupScratch(key);
-        return scratch == null ? null : read(scratch, reuse, true);
+        return scratch == null ? null : read(scratch, reuse, true, true);
     }
 
     @Override
@@ -231,9 +231,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
 
     /**
      * Reads the committed value: without the shard lock, or under it when the read without it meets a
-     * writer or the caller's own key, which is an error here as for every map operation.
+     * writer or the caller's own key.
+     *
+     * @param rejectHolder whether the caller's own key is an error, as for every map operation on it; not
+     *                     for iteration, an operation on the whole map, which reads its last released value.
      */
-    private V read(final Scratch scratch, final V reuse, final boolean useReuse)
+    private V read(final Scratch scratch, final V reuse, final boolean useReuse, final boolean rejectHolder)
     {
         final int copied = readWithoutLock(scratch, scratch.out);
         if (copied != Shard.RETRY)
@@ -251,7 +254,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
                 return null;
             }
             final long entry = shard.address(ref);
-            if (shard.isHeldByCurrentThread(entry))
+            if (rejectHolder && shard.isHeldByCurrentThread(entry))
             {
                 throw heldByCaller();
             }
@@ -441,7 +444,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         Objects.requireNonNull(function, "function");
         final Scratch scratch = keyScratch(key);
-        final V existing = read(scratch, null, false);
+        final V existing = read(scratch, null, false, true);
         if (existing != null)
         {
             return existing;
@@ -467,7 +470,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     {
         Objects.requireNonNull(function, "function");
         final Scratch scratch = lookupScratch(key);
-        if (scratch == null || read(scratch, null, false) == null)
+        if (scratch == null || read(scratch, null, false, true) == null)
         {
             return null;
         }
@@ -1467,7 +1470,12 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
     V decodeValue(final EntryBatch batch, final int i, final K key)
     {
         final int length = batch.valueLength(i);
-        return length == EntryBatch.NOT_COPIED ? get(key) : valueSerializer.read(batch.buffer(), batch.valueOffset(i), length);
+        if (length != EntryBatch.NOT_COPIED)
+        {
+            return valueSerializer.read(batch.buffer(), batch.valueOffset(i), length);
+        }
+        final Scratch scratch = lookupScratch(key);
+        return scratch == null ? null : read(scratch, null, false, false);
     }
 
     int allocateBlock(final Shard shard, final int length)

@@ -1056,8 +1056,8 @@ public final class Shard
      */
     public boolean isHeldByCurrentThread(final long entry)
     {
-        // Volatile read: the word changes without the shard lock; the owner equals this thread's id only if it wrote it.
-        return UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
+        // Plain reads, ordering nothing: only this thread's own writes, which it sees in order, can make both true.
+        return UnsafeApi.getInt(entry + EntryLayout.LOCK_WORD) != Futex.FREE &&
             UnsafeApi.getLong(entry + EntryLayout.OWNER) == EntryLayout.owner(PID, Thread.currentThread().threadId());
     }
 

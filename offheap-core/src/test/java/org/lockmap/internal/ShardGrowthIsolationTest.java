@@ -78,30 +78,35 @@ class ShardGrowthIsolationTest
             assertTrue(stopped.await(20, TimeUnit.SECONDS), "shard 0 never reserved memory to grow");
             final long reservedBefore = map.nativeMemoryBytes();
 
-            final Threads.Async<Integer> other = Threads.start("shard-1-writer", () ->
+            try
             {
-                int inserted = 0;
-                for (long k = -1; inserted < 10_000; k--)
+                final Threads.Async<Integer> other = Threads.start("shard-1-writer", () ->
                 {
-                    if (shardOf(k) == 1)
+                    int inserted = 0;
+                    for (long k = -1; inserted < 10_000; k--)
                     {
-                        map.put(k, -k);
-                        inserted++;
-                        try (LockedEntry<Long, Long> e = map.lock(k))
+                        if (shardOf(k) == 1)
                         {
-                            e.put(e.get() + 1);
+                            map.put(k, -k);
+                            inserted++;
+                            try (LockedEntry<Long, Long> e = map.lock(k))
+                            {
+                                e.put(e.get() + 1);
+                            }
+                            assertEquals(1 - k, map.get(k));
                         }
-                        assertEquals(1 - k, map.get(k));
                     }
-                }
-                return inserted;
-            });
-            // Fails (times out) if shard 1 waits for shard 0's growth.
-            assertEquals(10_000, other.await(Duration.ofSeconds(20)), "shard 1 while shard 0 is stopped in its growth");
-            assertFalse(grower.thread().getState() == Thread.State.TERMINATED, "shard 0's growth was still stopped");
-            assertTrue(map.nativeMemoryBytes() > reservedBefore, "shard 1 grew meanwhile");
-
-            go.countDown();
+                    return inserted;
+                });
+                // Fails (times out) if shard 1 waits for shard 0's growth.
+                assertEquals(10_000, other.await(Duration.ofSeconds(20)), "shard 1 while shard 0 is stopped in its growth");
+                assertFalse(grower.thread().getState() == Thread.State.TERMINATED, "shard 0's growth was still stopped");
+                assertTrue(map.nativeMemoryBytes() > reservedBefore, "shard 1 grew meanwhile");
+            }
+            finally
+            {
+                go.countDown(); // also on failure, or close() would wait for shard 0 past the test's timeout
+            }
             assertEquals(20_000L, grower.await(Duration.ofSeconds(30)));
             assertEquals(30_000, map.size());
             for (long k = 0, seen = 0; seen < 20_000; k++)
