@@ -1,7 +1,5 @@
 package org.lockmap;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class HolderWaitTest
 {
     private static final long KEY = 1L;
-
-    private LockMap<Long, Long> map;
 
     /**
      * @param name     the operation.
@@ -73,48 +69,42 @@ class HolderWaitTest
             }, null, null));
     }
 
-    @BeforeEach
-    void build()
-    {
-        map = Maps.longs();
-    }
-
-    @AfterEach
-    void close()
-    {
-        map.close();
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("writes")
     void waitsForTheHolderThenActsOnWhatItLeft(final Write write) throws Throwable
     {
-        map.put(KEY, 1L);
-        map.put(KEY + 1, 100L);
-        final LockedEntry<Long, Long> held = map.lock(KEY);
-        held.put(2L);
-        final Threads.Async<Object> writer = Threads.start(write.name, () -> write.write.apply(map));
-        Threads.awaitBlocked(writer.thread(), Duration.ofSeconds(5));
-        Threads.settle(100);
-        assertFalse(writer.isDone(), write.name + " went through while the key was held");
-        assertEquals(1L, Probe.getFromAnotherThread(map, KEY), "the last released value meanwhile");
-        held.close();
-        assertEquals(write.result, writer.await(Duration.ofSeconds(10)), write.name + "'s result");
-        assertEquals(write.after, map.get(KEY), "the value after " + write.name);
+        try (LockMap<Long, Long> map = Maps.longs())
+        {
+            map.put(KEY, 1L);
+            map.put(KEY + 1, 100L);
+            final LockedEntry<Long, Long> held = map.lock(KEY);
+            held.put(2L);
+            final Threads.Async<Object> writer = Threads.start(write.name, () -> write.write.apply(map));
+            Threads.awaitBlocked(writer.thread(), Duration.ofSeconds(5));
+            Threads.settle(100);
+            assertFalse(writer.isDone(), write.name + " went through while the key was held");
+            assertEquals(1L, Probe.getFromAnotherThread(map, KEY), "the last released value meanwhile");
+            held.close();
+            assertEquals(write.result, writer.await(Duration.ofSeconds(10)), write.name + "'s result");
+            assertEquals(write.after, map.get(KEY), "the value after " + write.name);
+        }
     }
 
     /** On a present key it returns the value at once, as a read; on a held absent key it must wait. */
     @Test
     void computeIfAbsentOfAHeldAbsentKeyWaitsAndSeesTheHoldersValue() throws Throwable
     {
-        final LockedEntry<Long, Long> held = map.lock(5L);
-        held.put(50L);
-        final Threads.Async<Long> writer = Threads.start("computeIfAbsent", () -> map.computeIfAbsent(5L, k -> 99L));
-        Threads.awaitBlocked(writer.thread(), Duration.ofSeconds(5));
-        Threads.settle(100);
-        assertFalse(writer.isDone(), "computeIfAbsent went through while the absent key was held");
-        held.close();
-        assertEquals(50L, writer.await(Duration.ofSeconds(10)));
-        assertEquals(50L, map.get(5L));
+        try (LockMap<Long, Long> map = Maps.longs())
+        {
+            final LockedEntry<Long, Long> held = map.lock(5L);
+            held.put(50L);
+            final Threads.Async<Long> writer = Threads.start("computeIfAbsent", () -> map.computeIfAbsent(5L, k -> 99L));
+            Threads.awaitBlocked(writer.thread(), Duration.ofSeconds(5));
+            Threads.settle(100);
+            assertFalse(writer.isDone(), "computeIfAbsent went through while the absent key was held");
+            held.close();
+            assertEquals(50L, writer.await(Duration.ofSeconds(10)));
+            assertEquals(50L, map.get(5L));
+        }
     }
 }

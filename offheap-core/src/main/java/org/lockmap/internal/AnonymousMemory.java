@@ -16,8 +16,7 @@ import java.lang.invoke.MethodHandle;
  * of a 1M-entry map were huge pages, random gets and locked increments ran no faster, with either key
  * harness (README, "What bounds a locked read-modify-write", "The report with both key harnesses"),
  * and a map whose chunks are below 2 MiB (1M entries over 32 shards) would pay for the alignment with
- * memory. Falls back to {@link Arena#allocate} where
- * {@code mmap} is not found.
+ * memory. Falls back to {@link Arena#allocate} where {@code mmap} is not found.
  */
 final class AnonymousMemory
 {

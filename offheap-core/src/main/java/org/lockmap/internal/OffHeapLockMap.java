@@ -190,11 +190,16 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
         try
         {
             final int ref = shard.find(scratch.key, scratch.keyLength, scratch.keyHash);
-            if (ref != 0 && shard.isHeldByCurrentThread(shard.address(ref)))
+            if (ref == 0)
+            {
+                return false;
+            }
+            final long entry = shard.address(ref);
+            if (shard.isHeldByCurrentThread(entry))
             {
                 throw heldByCaller();
             }
-            return ref != 0 && shard.values().isPresent(shard.address(ref));
+            return shard.values().isPresent(entry);
         }
         finally
         {
