@@ -14,9 +14,9 @@ import java.lang.invoke.MethodHandle;
  * chunks of 2 MiB or more ask for transparent huge pages ({@code madvise(MADV_HUGEPAGE)}) for the
  * aligned 2 MiB runs inside them. Not more than that: with chunks aligned to 2 MiB so that all 40 MiB
  * of a 1M-entry map were huge pages, random gets and locked increments ran no faster, with either key
- * harness (README, "What bounds a locked read-modify-write", "The report with both key harnesses"),
- * and a map whose chunks are below 2 MiB (1M entries over 32 shards) would pay for the alignment with
- * memory. Falls back to {@link Arena#allocate} where {@code mmap} is not found.
+ * harness (benchmarks/HISTORY.md, "What bounds a locked read-modify-write"; README, "The report with
+ * both key harnesses"), and a map whose chunks are below 2 MiB (1M entries over 32 shards) would pay
+ * for the alignment with memory. Falls back to {@link Arena#allocate} where {@code mmap} is not found.
  */
 final class AnonymousMemory
 {
