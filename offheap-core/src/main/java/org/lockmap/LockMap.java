@@ -85,9 +85,10 @@ public interface LockMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable
      * Takes the key only if no other owner holds it; never waits (beyond a shard's short critical section).
      *
      * @param key the key.
-     * @return the held entry, or null if another owner holds the key (rarely, also for an instant in which
-     *         a thread that is locking another key without the shard lock, from a lookup that went stale,
-     *         holds this key's word by mistake before giving it back).
+     * @return the held entry, or null if another owner holds the key. A thread that holds this key's word
+     *         by mistake for an instant (locking another key without the shard lock, from a lookup that
+     *         went stale) is waited for, a few microseconds at most; only if it is descheduled in that
+     *         instant can this return null for a free key.
      */
     LockedEntry<K, V> tryLock(K key);
 

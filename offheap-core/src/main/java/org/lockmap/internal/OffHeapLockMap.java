@@ -921,7 +921,7 @@ public final class OffHeapLockMap<K, V> extends AbstractMap<K, V> implements Loc
             }
             if (tryOnly)
             {
-                return 0;
+                return shard.tryAcquireKeyUnlessOwned(entry) ? ref : 0;
             }
             shard.addWaiter(entry, 1);
         }

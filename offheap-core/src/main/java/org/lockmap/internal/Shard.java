@@ -31,6 +31,11 @@ public final class Shard
     public static final long LOCKED = -1;
     /** How many slots a walk without the lock reads between checks of the version, a power of two. */
     private static final int TORN_CHECK_EVERY = 256;
+    /**
+     * How long {@link #tryAcquireKeyUnlessOwned} waits, in spins, for a word held by no recorded owner:
+     * a few microseconds, for a few instructions of the other thread's.
+     */
+    private static final int OWNERLESS_SPINS = 256;
     /** The most threads that may wait for one key: the waiter count has 24 bits ({@link EntryLayout#STATE}). */
     public static final int MAX_WAITERS = (1 << 24) - 1;
 
@@ -1008,6 +1013,37 @@ public final class Shard
         {
             setOwner(entry);
             return true;
+        }
+        return false;
+    }
+
+    /**
+     * Under the lock, for {@code tryLock}, after {@link #tryAcquireKey} failed: tries again for a moment if
+     * the word is held by no recorded owner. Such a hold is a thread that took the word an instant ago without the shard lock
+     * and is recording itself (then the key is held, and this fails), or one that took it by mistake from
+     * a stale lookup and gives it back at once ({@link #lockFound}), or a holder between clearing its owner
+     * and releasing. Without the wait, {@code tryLock} could report a free key as held. Bounded: a thread
+     * descheduled in that window still makes this fail.
+     *
+     * @param entry the entry.
+     * @return true if the caller now holds the key; false if a recorded owner holds it, or the wait ran out.
+     */
+    public boolean tryAcquireKeyUnlessOwned(final long entry)
+    {
+        // Volatile read: a bound set by the test thread is seen.
+        final int spins = TestHooks.ENABLED && TestHooks.ownerlessSpins > 0 ? TestHooks.ownerlessSpins : OWNERLESS_SPINS;
+        for (int i = 0; i < spins; i++)
+        {
+            // Volatile read: the other thread records itself, or gives the word back, without the shard lock.
+            if (UnsafeApi.getLongVolatile(null, entry + EntryLayout.OWNER) != 0)
+            {
+                return false;
+            }
+            Thread.onSpinWait();
+            if (tryAcquireKey(entry))
+            {
+                return true;
+            }
         }
         return false;
     }

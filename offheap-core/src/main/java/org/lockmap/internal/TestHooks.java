@@ -25,6 +25,9 @@ final class TestHooks
     /** Runs before a shard reserves a chunk of that many bytes; may throw, as a failing mmap would. */
     static volatile LongConsumer beforeReserve;
 
+    /** Replaces {@link Shard#tryAcquireKeyUnlessOwned}'s bound on its spins when positive. */
+    static volatile int ownerlessSpins;
+
     /** Caps a {@link CellTable}'s capacity for tables built after it is set (0: no cap), to test the largest table. */
     static volatile int maxCells;
 
