@@ -87,8 +87,8 @@ public interface LockMap<K, V> extends ConcurrentMap<K, V>, AutoCloseable
      * @param key the key.
      * @return the held entry, or null if another owner holds the key. A thread that holds this key's word
      *         by mistake for an instant (locking another key without the shard lock, from a lookup that
-     *         went stale) is waited for, a few microseconds at most; only if it is descheduled in that
-     *         instant can this return null for a free key.
+     *         went stale) is waited for, up to about 20 µs; only if it is descheduled in that instant can
+     *         this return null for a free key.
      */
     LockedEntry<K, V> tryLock(K key);
 

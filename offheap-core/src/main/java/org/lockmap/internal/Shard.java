@@ -32,8 +32,8 @@ public final class Shard
     /** How many slots a walk without the lock reads between checks of the version, a power of two. */
     private static final int TORN_CHECK_EVERY = 256;
     /**
-     * How long {@link #tryAcquireKeyUnlessOwned} waits, in spins, for a word held by no recorded owner:
-     * a few microseconds, for a few instructions of the other thread's.
+     * How long {@link #tryAcquireKeyUnlessOwned} waits, in spins, for a word held by no recorded owner: up
+     * to about 20 µs (a pause is 40 to 140 cycles), for a few instructions of the other thread's.
      */
     private static final int OWNERLESS_SPINS = 256;
     /** The most threads that may wait for one key: the waiter count has 24 bits ({@link EntryLayout#STATE}). */
@@ -1019,14 +1019,19 @@ public final class Shard
 
     /**
      * Under the lock, for {@code tryLock}, after {@link #tryAcquireKey} failed: tries again for a moment if
-     * the word is held by no recorded owner. Such a hold is a thread that took the word an instant ago without the shard lock
-     * and is recording itself (then the key is held, and this fails), or one that took it by mistake from
-     * a stale lookup and gives it back at once ({@link #lockFound}), or a holder between clearing its owner
-     * and releasing. Without the wait, {@code tryLock} could report a free key as held. Bounded: a thread
-     * descheduled in that window still makes this fail.
+     * the word is held by no recorded owner and no thread waits for the key. Such a hold, none of which
+     * needs the shard lock to end, is a thread that took the word an instant ago without the shard lock
+     * and is recording itself (then the key is held, and this fails), one that took it by mistake from a
+     * stale lookup and gives it back at once ({@link #lockFound}), or a holder between clearing its owner
+     * and releasing. A woken waiter also holds the word before recording itself, but needs the shard lock
+     * to do so; it is registered, so a key with waiters fails at once (they go first, as in
+     * {@link #tryAcquireIdleKey}). Without the wait, {@code tryLock} could report a free key as held.
+     * Bounded (up to about 20 µs): a thread descheduled or stopped at a safepoint in that window still
+     * makes this fail.
      *
      * @param entry the entry.
-     * @return true if the caller now holds the key; false if a recorded owner holds it, or the wait ran out.
+     * @return true if the caller now holds the key; false if a recorded owner or a waiter has it, or the
+     *         wait ran out.
      */
     public boolean tryAcquireKeyUnlessOwned(final long entry)
     {
@@ -1035,12 +1040,14 @@ public final class Shard
         for (int i = 0; i < spins; i++)
         {
             // Volatile read: the other thread records itself, or gives the word back, without the shard lock.
-            if (UnsafeApi.getLongVolatile(null, entry + EntryLayout.OWNER) != 0)
+            if (UnsafeApi.getLongVolatile(null, entry + EntryLayout.OWNER) != 0 || waiters(entry) != 0)
             {
                 return false;
             }
             Thread.onSpinWait();
-            if (tryAcquireKey(entry))
+            // Volatile read first: a CAS only once the word is free, not one per spin on the line the other
+            // thread is writing.
+            if (UnsafeApi.getIntVolatile(null, entry + EntryLayout.LOCK_WORD) == Futex.FREE && tryAcquireKey(entry))
             {
                 return true;
             }
