@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OwnerlessHoldTest
 {
-    private static final long SECONDS_10 = 10_000_000_000L;
+    private static final long TEN_SECONDS_NANOS = 10_000_000_000L;
 
     @AfterEach
     void clearHook()
@@ -76,7 +76,7 @@ class OwnerlessHoldTest
         assertTrue(KeyLockWord.tryAcquire(entry + EntryLayout.LOCK_WORD), "the stale taker's CAS");
         return Thread.ofPlatform().daemon().start(() ->
         {
-            final long deadline = System.nanoTime() + SECONDS_10;
+            final long deadline = System.nanoTime() + TEN_SECONDS_NANOS;
             while ((shard.version() & 1) == 0 && System.nanoTime() < deadline)
             {
                 Thread.onSpinWait();
