@@ -46,6 +46,23 @@ class CellTableTest
         return ((OffHeapLockMap<Long, Long>)map).shards()[0];
     }
 
+    /**
+     * A key the calling thread holds, kept where it was by a rebuild: other threads read it, the holder's
+     * own reads throw, and the size and iteration count it once.
+     */
+    private static void assertHeldKeyReachable(
+        final LockMap<Long, Long> map, final long key, final long value, final int size, final String how)
+    {
+        assertEquals(value, Probe.getFromAnotherThread(map, key), "another thread reads the " + how + " key");
+        assertTrue(Probe.onAnotherThread(() -> map.containsKey(key)), "another thread finds the " + how + " key");
+        assertThrows(IllegalStateException.class, () -> map.get(key), "the holder's own get of the " + how + " key");
+        assertThrows(IllegalStateException.class, () -> map.containsKey(key), "the holder's own containsKey");
+        assertEquals(size, map.size());
+        assertEquals(1, map.keySet().stream().filter(k -> k == key).count(), "iteration sees the " + how + " key once");
+        assertEquals(size, map.keySet().size());
+        assertEquals(size, map.entrySet().size());
+    }
+
     @Test
     void aKeyHeldAndWaitedForWhileTheTableGrowsIsForwardedToThenMovedInOnceFree() throws Throwable
     {
@@ -68,12 +85,7 @@ class CellTableTest
             final int[] census = shard(map).cellCensus();
             assertEquals(1, census[FORWARDERS], "the held key is forwarded to where it was");
             assertEquals(5_000, census[LIVE]);
-            assertEquals(10L, Probe.getFromAnotherThread(map, 1L), "another thread reads through the forwarder");
-            assertTrue(Probe.onAnotherThread(() -> map.containsKey(1L)));
-            assertThrows(IllegalStateException.class, () -> map.get(1L), "the holder's own read, through the forwarder");
-            assertEquals(5_001, map.size());
-            assertEquals(1, map.keySet().stream().filter(k -> k == 1L).count(), "iteration sees the forwarded key once");
-            assertEquals(5_001, map.keySet().size());
+            assertHeldKeyReachable(map, 1L, 10L, 5_001, "forwarded");
 
             held.put(11L);
             held.close();
@@ -117,11 +129,7 @@ class CellTableTest
             assertEquals(1, census[FORWARDERS], "with a forwarder on its probe");
             assertEquals(99, census[LIVE]);
             assertEquals(reserved, map.nativeMemoryBytes(), "a rebuild in place takes no new memory (its copy space is reused)");
-            assertEquals(7L, Probe.getFromAnotherThread(map, 7L), "another thread reads the displaced key");
-            assertThrows(IllegalStateException.class, () -> map.containsKey(7L), "the holder's own read of it");
-            assertEquals(100, map.size());
-            assertEquals(1, map.keySet().stream().filter(k -> k == 7L).count(), "iteration sees the displaced key once");
-            assertEquals(100, map.entrySet().size());
+            assertHeldKeyReachable(map, 7L, 7L, 100, "displaced");
 
             held.put(70L);
             held.close();
